@@ -1,0 +1,136 @@
+# One non-recursive build for the whole tree: ./vmm (host), guest/guest.elf (the guest
+# kernel), the guest user programs, the host unit tests, and the test and bench entry points.
+# `make V=1` shows the commands.
+
+.DEFAULT_GOAL := all
+Q := $(if $(V),,@)
+B := build
+
+CC	?= cc
+MUSLCC	?= musl-gcc
+GCC_INC	:= $(shell $(CC) -print-file-name=include)
+LIBFDT_A := $(firstword $(wildcard /usr/lib/x86_64-linux-gnu/libfdt.a /usr/lib/libfdt.a))
+
+WARN	:= -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes -Wmissing-prototypes \
+	   -Wshadow -Wvla
+COMMON	:= -std=gnu11 -O2 -g $(WARN) -Iinclude -I.
+# Freestanding: no libc headers at all, only the compiler's own (stdint, stddef, stdarg...).
+FREESTANDING := -ffreestanding -nostdinc -isystem $(GCC_INC) -fno-strict-aliasing
+
+# ---- host: ./vmm ------------------------------------------------------------------------
+VMM_SRCS := $(wildcard host/*.c) $(wildcard virtio/*_dev.c)
+VMM_OBJS := $(patsubst %.c,$(B)/host/%.o,$(VMM_SRCS))
+VMM_CFLAGS := $(COMMON) -D_GNU_SOURCE -pthread
+VMM_LDLIBS := -lfdt -pthread
+
+# Device-side virtio code is shared, hence freestanding; host/ (the VMM) is ordinary hosted C.
+$(B)/host/virtio/%.o: virtio/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) -MMD -MP -c $< -o $@
+$(B)/host/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(VMM_CFLAGS) -MMD -MP -c $< -o $@
+
+# The VMM is linked statically so that the nested harness can carry it into a bare initramfs.
+vmm: $(VMM_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) -static -o $@ $^ $(VMM_LDLIBS)
+
+# ---- guest kernel -----------------------------------------------------------------------
+GUEST_SRCS := $(wildcard guest/*/*.c guest/*/*.S) $(wildcard mm/*.c) $(wildcard virtio/*_drv.c)
+GUEST_OBJS := $(patsubst %,$(B)/guest/%.o,$(GUEST_SRCS))
+GUEST_CFLAGS := $(COMMON) $(FREESTANDING) -Iguest/include -Iguest/arch/include \
+	-mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
+	-mno-sse -mno-sse2 -mno-mmx -mno-80387 -fno-asynchronous-unwind-tables \
+	-fno-omit-frame-pointer -D__KERNEL__
+
+$(B)/guest/%.c.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
+$(B)/guest/%.S.o: %.S
+	@mkdir -p $(@D)
+	@echo "  AS      $< (guest)"
+	$(Q)$(CC) $(GUEST_CFLAGS) -D__ASSEMBLY__ -MMD -MP -c $< -o $@
+
+guest/guest.elf: $(GUEST_OBJS) guest/guest.ld
+	@echo "  LD      $@"
+	$(Q)$(CC) -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-size=4096 \
+		-Wl,-T,guest/guest.ld -o $@ $(GUEST_OBJS) $(LIBFDT_A) -lgcc
+
+# ---- guest user programs (static Linux binaries: they run in the guest and natively) ----
+PROG_SRCS := $(wildcard tests/guest/*.c)
+PROGS := $(patsubst tests/guest/%.c,$(B)/progs/%,$(PROG_SRCS))
+PROG_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wno-unused-parameter -static -Itests/guest
+
+$(B)/progs/%: tests/guest/%.c $(wildcard tests/guest/*.h)
+	@mkdir -p $(@D)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSLCC) $(PROG_CFLAGS) -o $@ $<
+
+# ---- integration helpers (static: they also run inside the nested initramfs) -------------
+ITEST_SRCS := $(wildcard tests/integration/*.c)
+ITESTS := $(patsubst tests/integration/%.c,$(B)/integration/%,$(ITEST_SRCS))
+$(B)/integration/%: tests/integration/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(COMMON) -D_GNU_SOURCE -static -o $@ $<
+
+# ---- host unit tests (TAP, ASan + UBSan) -------------------------------------------------
+SAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
+# Everything a unit test may link: shared code built freestanding (proving it needs no libc)
+# but instrumented, the testable parts of host/, and the test harness (software MMU, arena).
+UNIT_LIB_SRCS := $(wildcard mm/*.c virtio/*.c) $(filter-out host/main.c,$(wildcard host/*.c)) \
+	$(wildcard tests/unit/lib/*.c)
+UNIT_LIB_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(UNIT_LIB_SRCS))
+UNIT_INC := -Itests/unit/include
+$(B)/unit/obj/mm/%.o: mm/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (unit)"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/unit/obj/virtio/%.o: virtio/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (unit)"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/unit/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (unit)"
+	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/unit/libunit.a: $(UNIT_LIB_OBJS)
+	@rm -f $@
+	$(Q)ar rcs $@ $^
+$(B)/unit/%: tests/unit/%.c $(B)/unit/libunit.a
+	@mkdir -p $(@D)
+	@echo "  CC      $< (unit)"
+	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -o $@ $< \
+		$(B)/unit/libunit.a $(VMM_LDLIBS)
+
+# ---- top-level targets -------------------------------------------------------------------
+all: deps vmm guest/guest.elf $(PROGS) $(UNIT_BINS) $(ITESTS)
+
+deps:
+	$(Q)scripts/deps.sh
+
+unit: $(UNIT_BINS)
+progs: $(PROGS)
+
+run: all
+	$(Q)scripts/run.sh
+
+test: all
+	$(Q)tests/run.sh
+
+bench: all
+	$(Q)tests/bench.sh
+
+clean:
+	rm -rf $(B) vmm guest/guest.elf
+
+.PHONY: all deps unit progs run test bench clean
+.SECONDARY:
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Exception entry for vectors 0..31. Each stub pushes a zero where the CPU pushes no error
+ * code, then its vector; the common path saves the general registers to complete a
+ * struct pt_regs (asm/ptrace.h), calls do_exception(regs), restores them, and returns
+ * with iretq to whatever regs->rip then says.
+ */
+#include <asm/segment.h>
+
+/* Vectors with a CPU-pushed error code: DF TS NP SS GP PF AC CP VC SX. */
+#define HAS_ERROR_CODE(v) \
+	((v) == 8 || ((v) >= 10 && (v) <= 14) || (v) == 17 || (v) == 21 || (v) == 29 || (v) == 30)
+
+	.text
+	.code64
+
+.macro EXCEPTION_STUB vector
+	.p2align 4
+exception_stub_\vector:
+	.if HAS_ERROR_CODE(\vector) == 0
+	pushq	$0
+	.endif
+	pushq	$\vector
+	jmp	exception_common
+.endm
+
+	.altmacro
+.macro EXCEPTION_STUBS from=0, to=31
+	EXCEPTION_STUB %\from
+	.if \to - \from
+	EXCEPTION_STUBS %(\from + 1), \to
+	.endif
+.endm
+	EXCEPTION_STUBS
+
+exception_common:
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%rcx
+	pushq	%rax
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	pushq	%rbx
+	pushq	%rbp
+	pushq	%r12
+	pushq	%r13
+	pushq	%r14
+	pushq	%r15
+	cld
+	/* 22 quadwords on a 16-byte aligned exception stack: RSP is aligned for the call. */
+	movq	%rsp, %rdi
+	call	do_exception
+	popq	%r15
+	popq	%r14
+	popq	%r13
+	popq	%r12
+	popq	%rbp
+	popq	%rbx
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rax
+	popq	%rcx
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	addq	$16, %rsp		/* vector and error code */
+	iretq
+
+/* The stubs' addresses, for idt_init(). */
+	.section .rodata
+	.p2align 3
+	.globl exception_stubs
+exception_stubs:
+.macro STUB_ADDR vector
+	.quad	exception_stub_\vector
+.endm
+.macro STUB_ADDRS from=0, to=31
+	STUB_ADDR %\from
+	.if \to - \from
+	STUB_ADDRS %(\from + 1), \to
+	.endif
+.endm
+	STUB_ADDRS
+
+/* No executable stack (the linker asks). */
+	.section .note.GNU-stack, "", @progbits

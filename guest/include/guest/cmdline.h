@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The kernel command line (guest/kernel/cmdline.c): words separated by blanks, each `key`
+ * or `key=value`. Recognised: the action words selftest, exit=N, crash=KIND, poke=GPA,LEN
+ * (at most one of them); every other word is kept, in order, for init later.
+ */
+#ifndef GUEST_CMDLINE_H
+#define GUEST_CMDLINE_H
+
+#include <kern/types.h>
+#include "bootinfo.h"		/* quoted: the host tests include this too */
+
+#define CMDLINE_MAX_ARGS	32
+
+enum boot_action {
+	ACTION_NONE,
+	ACTION_SELFTEST,	/* selftest: run the kernel self-tests, exit 0 / 1 */
+	ACTION_EXIT,		/* exit=N: exit with N (0..255) */
+	ACTION_CRASH,		/* crash=pf|ud|gp|de|bp: take that exception in kernel mode */
+	ACTION_POKE,		/* poke=GPA,LEN: write the poke pattern, exit 0 */
+};
+
+enum crash_kind {
+	CRASH_PF,		/* read an unmapped address */
+	CRASH_UD,		/* ud2 */
+	CRASH_GP,		/* read a non-canonical address */
+	CRASH_DE,		/* divide by zero */
+	CRASH_BP,		/* int3 */
+};
+
+struct cmdline {
+	enum boot_action action;
+	const char *action_word;	/* the word that set it */
+	int exit_status;		/* ACTION_EXIT */
+	enum crash_kind crash;		/* ACTION_CRASH */
+	u64 poke_gpa, poke_len;		/* ACTION_POKE */
+	unsigned int argc;		/* the unrecognised words */
+	char *argv[CMDLINE_MAX_ARGS];
+	char buf[BOOT_CMDLINE_MAX];	/* the words, NUL-terminated, argv points here */
+};
+
+/*
+ * Parse @s into @cl. Returns 0, or -EINVAL (a bad value, a second action word) or -E2BIG
+ * (the line or the word count too long), with a one-line message naming the word in @err.
+ * Numbers are decimal or 0x-prefixed hex.
+ */
+int cmdline_parse(struct cmdline *cl, const char *s, char *err, size_t errlen);
+
+/* The name of crash kind @k ("pf"). */
+const char *crash_kind_name(enum crash_kind k);
+
+#endif

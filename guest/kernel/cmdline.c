@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Kernel command line parsing (guest/include/guest/cmdline.h). Pure code: the host unit
+ * test tests/unit/test_guest_cmdline.c includes this file and checks every rule.
+ */
+#include <kern/compiler.h>
+#include <kern/errno.h>
+#include <kern/printk.h>
+#include <kern/string.h>
+/* By path, so that the host test build (which does not search guest/include) finds it. */
+#include "../include/guest/cmdline.h"
+
+static const char *const crash_names[] = {
+	[CRASH_PF] = "pf",
+	[CRASH_UD] = "ud",
+	[CRASH_GP] = "gp",
+	[CRASH_DE] = "de",
+	[CRASH_BP] = "bp",
+};
+
+const char *crash_kind_name(enum crash_kind k)
+{
+	return (unsigned int)k < ARRAY_SIZE(crash_names) ? crash_names[k] : "?";
+}
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Parse all of [s, end) as an unsigned number: decimal, or hex after "0x". Returns 0,
+ * -EINVAL when empty or a character is not a digit, -ERANGE past 2^64 - 1.
+ */
+static int parse_u64(const char *s, const char *end, u64 *out)
+{
+	unsigned int base = 10, d;
+	u64 v = 0;
+
+	if (end - s > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		s += 2;
+	}
+	if (s == end)
+		return -EINVAL;
+	for (; s < end; s++) {
+		if (*s >= '0' && *s <= '9')
+			d = *s - '0';
+		else if (base == 16 && *s >= 'a' && *s <= 'f')
+			d = *s - 'a' + 10;
+		else if (base == 16 && *s >= 'A' && *s <= 'F')
+			d = *s - 'A' + 10;
+		else
+			return -EINVAL;
+		if (v > (~0ULL - d) / base)
+			return -ERANGE;
+		v = v * base + d;
+	}
+	*out = v;
+	return 0;
+}
+
+static int parse_crash(struct cmdline *cl, const char *val)
+{
+	unsigned int k;
+
+	for (k = 0; k < ARRAY_SIZE(crash_names); k++) {
+		if (!strcmp(val, crash_names[k])) {
+			cl->crash = k;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int parse_poke(struct cmdline *cl, const char *val)
+{
+	const char *comma = strchr(val, ',');
+
+	if (!comma || parse_u64(val, comma, &cl->poke_gpa) ||
+	    parse_u64(comma + 1, comma + 1 + strlen(comma + 1), &cl->poke_len))
+		return -EINVAL;
+	return 0;
+}
+
+/* Handle one word; @val is what follows '=' (NULL for a bare key). */
+static int parse_word(struct cmdline *cl, char *word, const char *val, char *err, size_t errlen)
+{
+	enum boot_action action = ACTION_NONE;
+	u64 n;
+	int ret = 0;
+
+	if (!strcmp(word, "selftest")) {
+		action = ACTION_SELFTEST;
+		if (val)
+			ret = -EINVAL;
+	} else if (!strcmp(word, "exit")) {
+		action = ACTION_EXIT;
+		if (!val || parse_u64(val, val + strlen(val), &n) || n > 255)
+			ret = -EINVAL;
+		else
+			cl->exit_status = n;
+	} else if (!strcmp(word, "crash")) {
+		action = ACTION_CRASH;
+		ret = val ? parse_crash(cl, val) : -EINVAL;
+	} else if (!strcmp(word, "poke")) {
+		action = ACTION_POKE;
+		ret = val ? parse_poke(cl, val) : -EINVAL;
+	}
+
+	/* Undo the split: messages and argv show "key=value". */
+	if (val)
+		word[strlen(word)] = '=';
+
+	if (action == ACTION_NONE) {
+		if (cl->argc == CMDLINE_MAX_ARGS) {
+			snprintf(err, errlen, "more than %d words", CMDLINE_MAX_ARGS);
+			return -E2BIG;
+		}
+		cl->argv[cl->argc++] = word;
+		return 0;
+	}
+	if (ret) {
+		static const char *const usage[] = {
+			[ACTION_SELFTEST] = "selftest, without a value",
+			[ACTION_EXIT] = "exit=N with N in 0..255",
+			[ACTION_CRASH] = "crash=pf|ud|gp|de|bp",
+			[ACTION_POKE] = "poke=GPA,LEN",
+		};
+
+		snprintf(err, errlen, "bad value in '%s' (expected %s)", word, usage[action]);
+		return ret;
+	}
+	if (cl->action != ACTION_NONE) {
+		snprintf(err, errlen, "'%s' conflicts with '%s': one action at most",
+			 word, cl->action_word);
+		return -EINVAL;
+	}
+	cl->action = action;
+	cl->action_word = word;
+	return 0;
+}
+
+int cmdline_parse(struct cmdline *cl, const char *s, char *err, size_t errlen)
+{
+	size_t len = strlen(s);
+	char *p, *word, *eq;
+	int ret;
+
+	memset(cl, 0, sizeof(*cl));
+	if (len >= sizeof(cl->buf)) {
+		snprintf(err, errlen, "longer than %zu bytes", sizeof(cl->buf) - 1);
+		return -E2BIG;
+	}
+	memcpy(cl->buf, s, len + 1);
+
+	for (p = cl->buf; *p; ) {
+		while (is_blank(*p))
+			*p++ = '\0';
+		if (!*p)
+			break;
+		word = p;
+		while (*p && !is_blank(*p))
+			p++;
+		if (*p)
+			*p++ = '\0';
+		eq = strchr(word, '=');
+		if (eq)
+			*eq = '\0';
+		ret = parse_word(cl, word, eq ? eq + 1 : NULL, err, errlen);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The flattened device tree that describes the machine to the guest (at BOOT_FDT_GPA):
+ * memory, command line, CPUs, the console and the exit device. Built by a pure function
+ * into any buffer, so a host test can parse it back with libfdt.
+ */
+#ifndef HOST_FDT_H
+#define HOST_FDT_H
+
+#include "host/util.h"
+
+/* What the tree says; each later device or boot feature adds its fields here. */
+struct dt_params {
+	u64 ram_size;		/* /memory@0: [0, ram_size) */
+	const char *cmdline;	/* /chosen/bootargs */
+	unsigned int nr_cpus;	/* /cpus/cpu@0 .. cpu@N-1 */
+	u32 tsc_khz;		/* /cpus/tsc-khz; 0: left out (KVM did not say) */
+	u64 initrd_start;	/* /chosen/linux,initrd-start, -end; both 0: no initrd */
+	u64 initrd_end;
+};
+
+/*
+ * dt_build - write the device tree for @p into @buf (@size bytes, e.g. BOOT_FDT_MAX).
+ * The memory reservation map covers [0, BOOT_RESERVED_END). Returns 0 with a packed
+ * blob (fdt_totalsize() bytes) in @buf, or -ENOSPC / -EINVAL with @e saying why.
+ */
+int dt_build(void *buf, size_t size, const struct dt_params *p, struct errbuf *e);
+
+#endif

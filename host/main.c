@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ./vmm: the subcommands (boot, probe, help, version) and, for boot, the explicit ordered
+ * set-up of a VM from the options, the run of vCPU 0, and the exit status it ends with.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+#include <abi/layout.h>
+#include "host/exitdev.h"
+#include "host/fdt.h"
+#include "host/kvm.h"
+#include "host/loader.h"
+#include "host/options.h"
+#include "host/serial.h"
+#include "host/vcpu.h"
+#include "host/x86.h"
+
+#define PROBE_TIMEOUT_MS	5000
+#define PROBE_VALUE		0x4b564d50u	/* "PMVK": what the probe guest reports */
+
+/* Big, and one of each per process. */
+static struct vmm_opts opts;
+static struct vm vm;
+
+/* The command line as typed, for the "run it nested" hint. */
+static void join_args(char *buf, size_t size, int argc, char **argv)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < argc && n < size; i++)
+		n += snprintf(buf + n, size - n, "%s%s", i ? " " : "", argv[i]);
+}
+
+/* Open /dev/kvm, check it, create the VM with @mem bytes of RAM and its CPUID table. */
+static void setup_kvm(const char *cmd, u64 mem)
+{
+	struct errbuf e;
+
+	vm_init(&vm);
+	if (kvm_open(&vm, cmd, &e) || kvm_check(&vm, &e) || kvm_create_vm(&vm, &e) ||
+	    ram_alloc(&vm, mem, &e) || kvm_map_ram(&vm, &e) ||
+	    x86_get_supported_cpuid(&vm, &e) || x86_write_boot_tables(&vm, &e) ||
+	    exitdev_attach(&vm, &e))
+		die("%s", e.msg);
+}
+
+/* Create vCPUs 0..n-1; vCPU 0 gets the entry state, the rest wait for a SIPI. */
+static void setup_vcpus(unsigned int n, u64 entry)
+{
+	struct errbuf e;
+	unsigned int i;
+
+	vm.vcpus = calloc(n, sizeof(*vm.vcpus));
+	if (!vm.vcpus)
+		die("out of memory");
+	vm.nr_vcpus = n;
+	for (i = 0; i < n; i++) {
+		if (vcpu_create(&vm, i, &e) || x86_init_vcpu(&vm.vcpus[i], i == 0, entry, &e))
+			die("%s", e.msg);
+	}
+}
+
+static void print_stats(const struct run_result *r)
+{
+	struct rusage ru;
+	u64 startup = r->first_run_us - vmm_start_us, run = r->end_us - r->first_run_us;
+
+	getrusage(RUSAGE_SELF, &ru);
+	vmm_err("time to first instruction: %llu us (VMM start to just before the first KVM_RUN)",
+		(unsigned long long)startup);
+	vmm_err("time to guest exit: %llu us (first KVM_RUN to the guest's exit)",
+		(unsigned long long)run);
+	vmm_err("stat startup_us=%llu", (unsigned long long)startup);
+	vmm_err("stat run_us=%llu", (unsigned long long)run);
+	vmm_err("stat total_us=%llu", (unsigned long long)(now_us() - vmm_start_us));
+	vmm_err("stat maxrss_kib=%ld", ru.ru_maxrss);
+	vm_print_exit_stats(&vm);
+}
+
+/* Write each --dump range to its (already open) file. Returns 0 or -1 after a message. */
+static int write_dumps(const int *fds)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < opts.nr_dumps; i++) {
+		const struct dump_req *d = &opts.dumps[i];
+		const u8 *p = gpa_to_host(&vm, d->gpa, d->len);	/* checked against --mem */
+		const char *why = p ? NULL : "range not in guest RAM";
+		u64 done = 0;
+
+		while (!why && done < d->len) {
+			ssize_t n = write(fds[i], p + done, d->len - done);
+
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				why = n < 0 ? strerror(errno) : "short write";
+			else
+				done += n;
+		}
+		if (close(fds[i]) < 0 && !why)
+			why = strerror(errno);
+		if (why) {
+			vmm_err("%s: writing the --dump: %s", d->path, why);
+			ret = -1;
+		}
+	}
+	return ret;
+}
+
+static int cmd_boot(int argc, char **argv, const char *cmd)
+{
+	int dump_fds[VMM_MAX_DUMPS];
+	struct dt_params dt = { 0 };
+	struct elf_image img;
+	struct run_result r;
+	struct errbuf e;
+	void *elf, *fdt;
+	size_t elf_len;
+	unsigned int i;
+	int status, khz;
+
+	/* 1. Inputs: all of them are checked before /dev/kvm is touched (exit 2). */
+	if (opts_parse_boot(&opts, argc, argv, &e))
+		die_usage("%s", e.msg);
+	if (opts.help) {
+		opts_print_help(stdout);
+		return 0;
+	}
+	vmm_verbose = opts.verbose;
+	if (read_file(opts.image, RAM_MAX_SIZE, &elf, &elf_len, &e))
+		die_usage("%s", e.msg);
+	if (elf_check(elf, elf_len, opts.mem, &img, &e))
+		die_usage("%s: %s", opts.image, e.msg);
+	for (i = 0; i < opts.nr_dumps; i++) {
+		dump_fds[i] = open(opts.dumps[i].path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+				   0644);
+		if (dump_fds[i] < 0)
+			die_usage("--dump: %s: %s", opts.dumps[i].path, strerror(errno));
+	}
+
+	/* 2. The VM and its RAM. */
+	setup_kvm(cmd, opts.mem);
+	if (opts.cpus > kvm_max_vcpus(&vm))
+		die("--cpus %u: KVM allows at most %u", opts.cpus, kvm_max_vcpus(&vm));
+
+	/* 3. Guest memory: the kernel above 1 MiB; GDT, page tables (done) and FDT below. */
+	if (elf_load(&vm, elf, &img, &e))
+		die("%s: %s", opts.image, e.msg);
+	free(elf);
+
+	/* 4. Devices, then vCPUs (SMP bring-up is later work: APs exist, nothing runs them). */
+	if (serial_attach(&vm, STDOUT_FILENO, &e))
+		die("%s", e.msg);
+	setup_vcpus(opts.cpus, img.entry);
+	khz = ioctl(vm.vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
+
+	/* 5. The device tree, last: it describes everything above. */
+	dt.ram_size = vm.ram_size;
+	dt.cmdline = opts.cmdline;
+	dt.nr_cpus = opts.cpus;
+	dt.tsc_khz = khz > 0 ? khz : 0;
+	fdt = gpa_to_host(&vm, BOOT_FDT_GPA, BOOT_FDT_MAX);
+	if (!fdt || dt_build(fdt, BOOT_FDT_MAX, &dt, &e))
+		die("%s", fdt ? e.msg : "device tree: no room in guest RAM");
+	vmm_log("%s: entry 0x%llx, %u segments, mem %llu MiB, %u vCPU(s), tsc %d kHz",
+		opts.image, (unsigned long long)img.entry, img.nr_segs,
+		(unsigned long long)(opts.mem >> 20), opts.cpus, khz);
+
+	/* 6. Run vCPU 0 until the guest exits; from here on errors are reported, not died. */
+	vcpu_run(&vm.vcpus[0], opts.timeout_s * 1000ULL, &r);
+	serial_flush(&vm.serial);
+	if (r.why == RUN_EXIT_PORT) {
+		status = r.value & 0xff;
+		vmm_log("guest exit: wrote 0x%x to port 0x%x, status %d", r.value, EXIT_PORT,
+			status);
+	} else {
+		vmm_err("%s", r.err.msg);
+		vcpu_dump_regs(&vm.vcpus[0]);
+		status = VMM_EXIT_RUNTIME;
+	}
+	if (write_dumps(dump_fds))
+		status = VMM_EXIT_RUNTIME;
+	if (vmm_verbose)
+		print_stats(&r);
+	return status;
+}
+
+/*
+ * The probe guest, 64-bit code run at KERNEL_VIRT_BASE + KERNEL_LOAD_MIN through the boot
+ * page tables, using the boot stack: mov eax, PROBE_VALUE; push rax; pop rdx;
+ * mov eax, edx; out EXIT_PORT, eax; 1: hlt; jmp 1b.
+ */
+static const u8 probe_code[] = {
+	0xb8, PROBE_VALUE & 0xff, (PROBE_VALUE >> 8) & 0xff, (PROBE_VALUE >> 16) & 0xff,
+	PROBE_VALUE >> 24,
+	0x50, 0x5a, 0x89, 0xd0,
+	0xe7, EXIT_PORT,
+	0xf4, 0xeb, 0xfd,
+};
+
+static int cmd_probe(int argc, char **argv, const char *cmd)
+{
+	struct run_result r;
+	const char *ext;
+	u8 *code;
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "-v") || !strcmp(argv[i], "--verbose"))
+			vmm_verbose = true;
+		else
+			die_usage("probe: %s: unknown argument; see ./vmm --help", argv[i]);
+	}
+	setup_kvm(cmd, RAM_MIN_SIZE);
+	code = gpa_to_host(&vm, KERNEL_LOAD_MIN, sizeof(probe_code));
+	if (!code)
+		die("probe: no room for the probe guest");
+	memcpy(code, probe_code, sizeof(probe_code));
+	setup_vcpus(1, KERNEL_VIRT_BASE + KERNEL_LOAD_MIN);
+	vcpu_run(&vm.vcpus[0], PROBE_TIMEOUT_MS, &r);
+	if (r.why != RUN_EXIT_PORT)
+		die("kvm: probe guest failed: %s", r.err.msg);
+	if (r.value != PROBE_VALUE)
+		die("kvm: probe guest wrote 0x%x, expected 0x%x", r.value, PROBE_VALUE);
+	ext = kvm_hw_extension();
+	if (!ext)
+		die("kvm: /dev/kvm runs guests, but the CPU has no VMX or SVM (a software KVM such "
+		    "as kvm_pvm: no EPT/NPT); for hardware-assisted KVM run nested: %s -- %s",
+		    NESTED_CMD, cmd);
+	printf("vmm: kvm: native /dev/kvm usable (%s)\n", ext);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char cmd[256];
+	const char *sub = argc > 1 ? argv[1] : NULL;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	join_args(cmd, sizeof(cmd), argc, argv);
+	if (!sub)
+		die_usage("missing subcommand (boot, probe); see ./vmm --help");
+	if (!strcmp(sub, "boot"))
+		return cmd_boot(argc - 2, argv + 2, cmd);
+	if (!strcmp(sub, "probe"))
+		return cmd_probe(argc - 2, argv + 2, cmd);
+	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+		opts_print_help(stdout);
+		return 0;
+	}
+	if (!strcmp(sub, "--version") || !strcmp(sub, "version")) {
+		printf("vmm %s\n", VMM_VERSION);
+		return 0;
+	}
+	die_usage("%s: unknown subcommand; see ./vmm --help", sub);
+}

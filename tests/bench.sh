@@ -1,0 +1,36 @@
+#!/bin/sh
+# `make bench`: print the figures the issues ask for. Not a test: nothing here passes or fails
+# on a number. Boot figures come from `./vmm -v` (its `vmm: stat key=value` lines).
+cd "$(dirname "$0")/.." || exit 1
+RUNS=${RUNS:-20}
+mode=$(scripts/kvm-mode.sh) || exit 2
+
+# median of numbers on stdin
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR) print a[int((NR + 1) / 2)]; else print "n/a" }'; }
+# stat KEY FILE: every value of `vmm: stat ... KEY=V ...` in FILE
+stat() { grep -o "$1=[0-9]*" "$2" | cut -d= -f2; }
+
+boot_figures() {
+	out=$(mktemp)
+	i=0
+	while [ $i -lt "$RUNS" ]; do
+		./vmm boot guest/guest.elf --mem 256M --cmdline "exit=0" -v >/dev/null 2>>"$out" </dev/null
+		i=$((i + 1))
+	done
+	echo "boot ($RUNS runs, --mem 256M, guest exits at once), KVM $mode:"
+	echo "  time to the guest's first instruction: median $(stat startup_us "$out" | median) us" \
+	     "(goal < 5000 us native; Firecracker ~12 ms)"
+	echo "  time to the guest's exit:              median $(stat run_us "$out" | median) us"
+	echo "  VMM peak RSS:                          median $(stat maxrss_kib "$out" | median) KiB" \
+	     "(includes guest pages the guest touched; goal < 2 MiB VMM overhead)"
+	rm -f "$out"
+}
+
+echo "# make bench: KVM $mode$( [ "$mode" = nested ] && echo ' (times are emulated by QEMU TCG: compare counts, not times)')"
+echo "guest image: guest/guest.elf $(wc -c <guest/guest.elf) bytes;" \
+     "loaded $(size -A guest/guest.elf 2>/dev/null | awk '$1 ~ /^\./ && $3 > 0 { s += $2 } END { print s }') bytes"
+if [ "$mode" = native ]; then
+	boot_figures
+else
+	tests/nested/run.sh --timeout 900 -- sh -c "RUNS=$RUNS KVM_MODE=native tests/bench.sh"
+fi

@@ -1,0 +1,153 @@
+#!/bin/sh
+# Integration tests: the real ./vmm boots the real guest kernel on KVM. POSIX sh so the same
+# script runs natively and inside the nested initramfs (busybox). Prints TAP.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/tap.sh
+
+VMM=./vmm
+GUEST=guest/guest.elf
+H=build/integration
+T=$(mktemp -d "${TMPDIR:-/tmp}/itest.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+# vmm ARGS...: run the VMM, stdout to $T/out, stderr to $T/err, status in $rc.
+vmm() {
+	"$VMM" "$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+
+# expect_rc NAME WANT: the last vmm run exited with WANT.
+expect_rc() {
+	if [ "$rc" -eq "$2" ]; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "exit status $rc, expected $2" "stdout:"
+		tap_dump "$T/out"
+		echo "# stderr:"
+		tap_dump "$T/err"
+	fi
+}
+
+# expect_out NAME PATTERN [FILE]: the last run's stdout (or FILE) has a line matching PATTERN.
+expect_out() {
+	if grep -q -e "$2" "${3:-$T/out}"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "no line matching: $2"
+		tap_dump "${3:-$T/out}"
+	fi
+}
+
+# expect_error NAME WANT_RC PATTERN ARGS...: a bad input gets exactly one line on stderr,
+# starting "vmm: " and matching PATTERN, exit status WANT_RC, and no core dump.
+expect_error() {
+	name=$1 want=$2 pat=$3
+	shift 3
+	vmm "$@"
+	lines=$(wc -l <"$T/err")
+	if [ "$rc" -eq "$want" ] && [ "$lines" -eq 1 ] && grep -q "^vmm: .*$pat" "$T/err"; then
+		tap_ok "$name"
+	else
+		tap_fail "$name" "exit $rc (want $want), $lines stderr lines (want 1), want /$pat/:"
+		tap_dump "$T/err"
+	fi
+}
+
+# ---- the CLI ------------------------------------------------------------------------------
+vmm --help
+expect_rc "--help exits 0" 0
+expect_out "--help documents boot and its flags" "--mem"
+
+# ---- boot, the device tree and the exit status -----------------------------------------------
+for mem in 64M 256M; do
+	case $mem in
+	64M) last=0x0000000003ffffff ;;
+	256M) last=0x000000000fffffff ;;
+	esac
+	vmm boot "$GUEST" --mem $mem --cmdline "console=ttyS0 exit=0" --timeout 60
+	expect_rc "boot with --mem $mem exits 0" 0
+	expect_out "guest sees --mem $mem in the DT memory map" \
+		"memory: \[mem 0x0000000000000000-$last\] usable"
+	expect_out "guest sees the command line from the DT (--mem $mem)" "cmdline: console=ttyS0 exit=0"
+done
+
+for status in 7 255; do
+	vmm boot "$GUEST" --cmdline "exit=$status" --timeout 60
+	expect_rc "guest exit status $status passes through" "$status"
+done
+
+vmm boot "$GUEST" --cpus 2 --cmdline "exit=0" --timeout 60
+expect_rc "boot with --cpus 2" 0
+expect_out "guest sees 2 cpus in the DT" "^cpus: 2"
+
+# ---- the kernel self-tests: each guest result is one of ours ----------------------------------
+vmm boot "$GUEST" --config configs/selftest.conf --timeout 120
+expect_rc "kernel self-tests exit 0" 0
+grep -E '^(not )?ok [0-9]+' "$T/out" | while read -r word rest; do
+	case $word in
+	ok) echo "ok selftest: ${rest#* }" ;;
+	*) echo "not ok selftest: ${rest#ok * }" ;;
+	esac
+done >"$T/selftests"
+if [ -s "$T/selftests" ]; then
+	while read -r line; do
+		case $line in
+		"ok "*) tap_ok "${line#ok }" ;;
+		*) tap_fail "${line#not ok }" ;;
+		esac
+	done <"$T/selftests"
+else
+	tap_fail "kernel self-tests printed TAP results"
+	tap_dump "$T/out"
+fi
+
+# ---- flags override the config file -----------------------------------------------------------
+vmm boot "$GUEST" --config configs/selftest.conf --cmdline "exit=5" --timeout 60
+expect_rc "--cmdline overrides the config file's cmdline" 5
+
+# ---- deliberate guest exceptions: register dump, panic, non-zero exit --------------------------
+for c in pf ud gp de bp; do
+	vmm boot "$GUEST" --cmdline "crash=$c" --timeout 60
+	expect_rc "crash=$c: guest panics with status 100" 100
+	expect_out "crash=$c: register dump on the console" "RIP"
+done
+vmm boot "$GUEST" --cmdline "crash=pf" --timeout 60
+expect_out "crash=pf: the fault is decoded (address and error code)" "unable to handle page fault"
+
+# ---- two-dimensional paging: a guest write pattern read back by the VMM ------------------------
+for gpa in 0x200000 0x3ff0000; do
+	vmm boot "$GUEST" --mem 64M --cmdline "poke=$gpa,0x10000" --timeout 60 \
+		--dump "$gpa,0x10000,$T/dump"
+	expect_rc "poke=$gpa: guest exits 0" 0
+	if "$H/check_pattern" "$T/dump" "$gpa" >"$T/check" 2>&1; then
+		tap_ok "poke=$gpa: the VMM reads back what the guest wrote"
+	else
+		tap_fail "poke=$gpa: the VMM reads back what the guest wrote"
+		tap_dump "$T/check"
+	fi
+done
+vmm boot "$GUEST" --mem 64M --cmdline "poke=0x4000000,0x1000" --timeout 60
+expect_rc "poke past the end of RAM is refused by the guest (exit 1)" 1
+
+# ---- bad input: one line, the right status, no crash ------------------------------------------
+for kind in not-elf elf32 wrong-arch not-exec truncated outside-ram low-load overlap bad-entry; do
+	"$H/mkelf" "$kind" "$T/$kind.elf"
+	expect_error "bad image ($kind) is refused" 2 "$T/$kind.elf" boot "$T/$kind.elf"
+done
+expect_error "missing image" 2 "$T/nonexistent.elf" boot "$T/nonexistent.elf"
+expect_error "boot with no image" 2 "" boot
+expect_error "unknown flag" 2 "--bogus" boot "$GUEST" --bogus
+expect_error "unknown subcommand" 2 "frobnicate" frobnicate
+expect_error "--mem unparsable" 2 "--mem" boot "$GUEST" --mem abc
+expect_error "--mem with a bad suffix" 2 "--mem" boot "$GUEST" --mem 3x
+expect_error "--mem too small" 2 "--mem" boot "$GUEST" --mem 1
+expect_error "--mem absurdly large" 2 "--mem" boot "$GUEST" --mem 99999G
+expect_error "--cpus 0" 2 "--cpus" boot "$GUEST" --cpus 0
+expect_error "--timeout unparsable" 2 "--timeout" boot "$GUEST" --timeout soon
+expect_error "--config missing" 2 "$T/missing.conf" boot "$GUEST" --config "$T/missing.conf"
+expect_error "--config is a directory" 2 "$T" boot "$GUEST" --config "$T"
+printf 'mem = 64M\nthis line is wrong\n' >"$T/bad.conf"
+expect_error "config file with a bad line names file:line" 2 "bad.conf:2" \
+	boot "$GUEST" --config "$T/bad.conf"
+
+tap_done
