@@ -109,13 +109,37 @@ $(B)/unit/%: tests/unit/%.c $(B)/unit/libunit.a
 	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -o $@ $< \
 		$(B)/unit/libunit.a $(VMM_LDLIBS)
 
+# ---- fuzzing: the virtio-blk device's request checks (tests/fuzz/) -----------------------
+# build/fuzz/replay_NAME feeds tests/fuzz/corpus/NAME/* to the fuzz target built with gcc,
+# ASan and UBSan, printing TAP (`make test` runs it). `make fuzz` builds the libFuzzer
+# binary with clang and fuzzes for FUZZ_TIME seconds, new inputs going to build/fuzz/corpus.
+FUZZ_REPLAY := $(B)/fuzz/replay_blk_dev
+FUZZ_DEV_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(wildcard virtio/*_dev.c))
+CLANG	?= clang
+FUZZ_TIME ?= 60
+$(B)/fuzz/%.o: tests/fuzz/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (fuzz replay)"
+	$(Q)$(CC) $(VMM_CFLAGS) $(SAN) -MMD -MP -c $< -o $@
+$(B)/fuzz/replay_%: $(B)/fuzz/replay.o $(B)/fuzz/fuzz_%.o $(FUZZ_DEV_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(SAN) -o $@ $^
+$(B)/fuzz/fuzz_blk_dev: tests/fuzz/fuzz_blk_dev.c $(wildcard virtio/*_dev.c virtio/*.h)
+	@mkdir -p $(@D)
+	@echo "  CLANG   $@ (libFuzzer)"
+	$(Q)$(CLANG) $(COMMON) -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -o $@ \
+		$(filter %.c,$^)
+fuzz: $(B)/fuzz/fuzz_blk_dev
+	@mkdir -p $(B)/fuzz/corpus
+	$< -max_total_time=$(FUZZ_TIME) $(B)/fuzz/corpus tests/fuzz/corpus/blk_dev
+
 # ---- top-level targets -------------------------------------------------------------------
-all: deps vmm guest/guest.elf $(PROGS) $(UNIT_BINS) $(ITESTS)
+all: deps vmm guest/guest.elf $(PROGS) $(UNIT_BINS) $(ITESTS) $(FUZZ_REPLAY)
 
 deps:
 	$(Q)scripts/deps.sh
 
-unit: $(UNIT_BINS)
+unit: $(UNIT_BINS) $(FUZZ_REPLAY)
 progs: $(PROGS)
 
 run: all
@@ -130,7 +154,7 @@ bench: all
 clean:
 	rm -rf $(B) vmm guest/guest.elf
 
-.PHONY: all deps unit progs run test bench clean
+.PHONY: all deps unit progs run test bench clean fuzz
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

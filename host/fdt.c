@@ -6,6 +6,7 @@
 
 #include <abi/layout.h>
 #include "host/fdt.h"
+#include "host/layout.h"
 
 #define SERIAL_CLOCK_HZ	1843200
 
@@ -96,11 +97,37 @@ static int dt_exit(void *fdt)
 	return fdt_end_node(fdt);
 }
 
+/* What the guest must not allocate: the VMM's low memory, then each region, ascending. */
+static int dt_reservemap(void *fdt, const struct dt_params *p)
+{
+	TRY(fdt_add_reservemap_entry(fdt, 0, BOOT_RESERVED_END));
+	if (p->initrd_end > p->initrd_start)
+		TRY(fdt_add_reservemap_entry(fdt, p->initrd_start,
+					     ALIGN_UP(p->initrd_end, GUEST_PAGE_SIZE) -
+					     p->initrd_start));
+	if (p->trace_size)
+		TRY(fdt_add_reservemap_entry(fdt, p->trace_gpa, p->trace_size));
+	return fdt_finish_reservemap(fdt);
+}
+
+/* The fault-trace region (include/abi/fault_trace.h): ordinary RAM the guest writes. */
+static int dt_trace(void *fdt, const struct dt_params *p)
+{
+	char name[40];
+
+	if (!p->trace_size)
+		return 0;
+	snprintf(name, sizeof(name), "fault-trace@%llx", (unsigned long long)p->trace_gpa);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "compatible", DT_COMPAT_TRACE));
+	TRY(prop_reg64(fdt, p->trace_gpa, p->trace_size));
+	return fdt_end_node(fdt);
+}
+
 static int dt_write(void *fdt, size_t size, const struct dt_params *p)
 {
 	TRY(fdt_create(fdt, size));
-	TRY(fdt_add_reservemap_entry(fdt, 0, BOOT_RESERVED_END));
-	TRY(fdt_finish_reservemap(fdt));
+	TRY(dt_reservemap(fdt, p));
 	TRY(fdt_begin_node(fdt, ""));
 	TRY(fdt_property_string(fdt, "compatible", DT_COMPAT_MACHINE));
 	TRY(fdt_property_u32(fdt, "#address-cells", 2));
@@ -110,7 +137,7 @@ static int dt_write(void *fdt, size_t size, const struct dt_params *p)
 	TRY(dt_cpus(fdt, p));
 	TRY(dt_serial(fdt));
 	TRY(dt_exit(fdt));
-	/* Later: virtio-mmio devices and the fault-trace region, one dt_* call each. */
+	TRY(dt_trace(fdt, p));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	return fdt_pack(fdt);

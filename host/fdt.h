@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The flattened device tree that describes the machine to the guest (at BOOT_FDT_GPA):
- * memory, command line, CPUs, the console and the exit device. Built by a pure function
- * into any buffer, so a host test can parse it back with libfdt.
+ * memory, command line, initrd, CPUs, the console, the exit device, the fault-trace region
+ * and the virtio-mmio devices. Built by a pure function into any buffer, so a host test can
+ * parse it back with libfdt.
  */
 #ifndef HOST_FDT_H
 #define HOST_FDT_H
@@ -17,12 +18,15 @@ struct dt_params {
 	u32 tsc_khz;		/* /cpus/tsc-khz; 0: left out (KVM did not say) */
 	u64 initrd_start;	/* /chosen/linux,initrd-start, -end; both 0: no initrd */
 	u64 initrd_end;
+	u64 trace_gpa;		/* /fault-trace@ADDR, reserved; trace_size 0: none */
+	u64 trace_size;
 };
 
 /*
  * dt_build - write the device tree for @p into @buf (@size bytes, e.g. BOOT_FDT_MAX).
- * The memory reservation map covers [0, BOOT_RESERVED_END). Returns 0 with a packed
- * blob (fdt_totalsize() bytes) in @buf, or -ENOSPC / -EINVAL with @e saying why.
+ * The memory reservation map covers [0, BOOT_RESERVED_END) and, when present, the initrd
+ * (rounded up to whole pages) and the fault-trace region. Returns 0 with a packed blob (fdt_totalsize() bytes) in @buf,
+ * or -ENOSPC / -EINVAL with @e saying why.
  */
 int dt_build(void *buf, size_t size, const struct dt_params *p, struct errbuf *e);
 

@@ -122,6 +122,8 @@ int elf_check(const void *buf, size_t len, u64 load_end, struct elf_image *img,
 	}
 	if (!img->nr_segs)
 		return errf(e, -ENOEXEC, "no loadable segments");
+	for (i = 0; i < img->nr_segs; i++)
+		img->end = MAX(img->end, img->segs[i].paddr + img->segs[i].memsz);
 	for (i = 0; i < img->nr_segs; i++) {
 		const struct elf_segment *s = &img->segs[i];
 		u64 vstart = KERNEL_VIRT_BASE + s->paddr;

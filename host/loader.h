@@ -24,6 +24,7 @@ struct elf_segment {
 
 struct elf_image {
 	u64 entry;		/* e_entry: a KERNEL_VIRT_BASE address */
+	u64 end;		/* physical end of the highest segment */
 	unsigned int nr_segs;
 	struct elf_segment segs[ELF_MAX_SEGS];
 };

@@ -16,10 +16,13 @@
 #include <abi/layout.h>
 #include "host/exitdev.h"
 #include "host/fdt.h"
+#include "host/initrd.h"
 #include "host/kvm.h"
+#include "host/layout.h"
 #include "host/loader.h"
 #include "host/options.h"
 #include "host/serial.h"
+#include "host/trace.h"
 #include "host/vcpu.h"
 #include "host/x86.h"
 
@@ -119,19 +122,127 @@ static int write_dumps(const int *fds)
 	return ret;
 }
 
+/* What `./vmm boot` has checked and opened before it touches /dev/kvm. */
+struct boot_inputs {
+	void *elf;
+	size_t elf_len;
+	struct elf_image img;
+	int initrd_fd;			/* -1: no --initrd */
+	u64 initrd_size;
+	u32 trace_entries;		/* records per CPU ring; 0: no fault trace */
+	struct ram_plan plan;
+	int dump_fds[VMM_MAX_DUMPS];
+};
+
+/* Step 1: every user input is checked here, before /dev/kvm is touched (exit 2). */
+static void check_inputs(struct boot_inputs *in)
+{
+	struct errbuf e;
+	unsigned int i;
+
+	in->initrd_fd = -1;
+	if (read_file(opts.image, RAM_MAX_SIZE, &in->elf, &in->elf_len, &e))
+		die_usage("%s", e.msg);
+	if (elf_check(in->elf, in->elf_len, opts.mem, &in->img, &e))
+		die_usage("%s: %s", opts.image, e.msg);
+	if (opts.initrd[0] && initrd_open(opts.initrd, &in->initrd_fd, &in->initrd_size, &e))
+		die_usage("--initrd %s", e.msg);
+	if (opts.trace_size) {
+		in->trace_entries = trace_ring_entries(opts.trace_size, opts.cpus);
+		if (!in->trace_entries)
+			die_usage("--trace-size %llu: too small for %u vCPU rings (a %zu-byte header, "
+				  "then %zu bytes a record)", (unsigned long long)opts.trace_size,
+				  opts.cpus, sizeof(struct fault_trace_hdr),
+				  sizeof(struct fault_trace_entry));
+	}
+	if (ram_plan_make(&in->plan, opts.mem, in->img.end, opts.initrd, in->initrd_size,
+			  opts.trace_size, &e))
+		die_usage("%s", e.msg);
+	for (i = 0; i < opts.nr_dumps; i++) {
+		in->dump_fds[i] = open(opts.dumps[i].path,
+				       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (in->dump_fds[i] < 0)
+			die_usage("--dump: %s: %s", opts.dumps[i].path, strerror(errno));
+	}
+}
+
+/* Step 3: guest memory: the kernel above 1 MiB, the initrd and the trace header on top. */
+static void load_guest(struct boot_inputs *in)
+{
+	const struct ram_plan *plan = &in->plan;
+	struct errbuf e;
+
+	if (elf_load(&vm, in->elf, &in->img, &e))
+		die("%s: %s", opts.image, e.msg);
+	free(in->elf);
+	in->elf = NULL;
+	if (in->initrd_fd >= 0 && initrd_load(&vm, in->initrd_fd, opts.initrd, plan->initrd_gpa,
+					      plan->initrd_size, &e))
+		die("--initrd %s", e.msg);
+	if (plan->trace_size)
+		trace_init(gpa_to_host(&vm, plan->trace_gpa, plan->trace_size), plan->trace_size,
+			   opts.cpus, in->trace_entries);
+}
+
+/* Step 5: the device tree, last: it describes everything set up before. */
+static void write_dt(const struct boot_inputs *in, u32 tsc_khz)
+{
+	const struct ram_plan *plan = &in->plan;
+	struct dt_params dt = {
+		.ram_size = vm.ram_size,
+		.cmdline = opts.cmdline,
+		.nr_cpus = opts.cpus,
+		.tsc_khz = tsc_khz,
+		.trace_gpa = plan->trace_gpa,
+		.trace_size = plan->trace_size,
+	};
+	struct errbuf e;
+	void *fdt;
+
+	if (plan->initrd_size) {
+		dt.initrd_start = plan->initrd_gpa;
+		dt.initrd_end = plan->initrd_gpa + plan->initrd_size;
+	}
+	fdt = gpa_to_host(&vm, BOOT_FDT_GPA, BOOT_FDT_MAX);
+	if (!fdt || dt_build(fdt, BOOT_FDT_MAX, &dt, &e))
+		die("%s", fdt ? e.msg : "device tree: no room in guest RAM");
+}
+
+static void print_trace_line(void *ctx, const char *text)
+{
+	vmm_err("%s", text);
+}
+
+/* The fault table, from the rings the guest left in RAM (any exit: RAM is still there). */
+static void print_fault_stats(const struct boot_inputs *in, u32 tsc_khz)
+{
+	const struct ram_plan *plan = &in->plan;
+	struct trace_stats st;
+	int err;
+
+	if (!plan->trace_size) {
+		vmm_err("faults: no fault trace (--trace-size 0)");
+		return;
+	}
+	err = trace_parse(gpa_to_host(&vm, plan->trace_gpa, plan->trace_size), plan->trace_size,
+			  opts.cpus, in->trace_entries, &st);
+	if (err == -EBADMSG)
+		vmm_err("faults: the guest overwrote the trace header at 0x%llx; no statistics",
+			(unsigned long long)plan->trace_gpa);
+	else if (err)
+		vmm_err("faults: cannot read the trace: %s", strerror(-err));
+	else
+		trace_report(&st, tsc_khz, print_trace_line, NULL);
+}
+
 static int cmd_boot(int argc, char **argv, const char *cmd)
 {
-	int dump_fds[VMM_MAX_DUMPS];
-	struct dt_params dt = { 0 };
-	struct elf_image img;
+	struct boot_inputs in = { 0 };
 	struct run_result r;
 	struct errbuf e;
-	void *elf, *fdt;
-	size_t elf_len;
-	unsigned int i;
 	int status, khz;
+	u32 tsc_khz;
 
-	/* 1. Inputs: all of them are checked before /dev/kvm is touched (exit 2). */
 	if (opts_parse_boot(&opts, argc, argv, &e))
 		die_usage("%s", e.msg);
 	if (opts.help) {
@@ -139,43 +250,23 @@ static int cmd_boot(int argc, char **argv, const char *cmd)
 		return 0;
 	}
 	vmm_verbose = opts.verbose;
-	if (read_file(opts.image, RAM_MAX_SIZE, &elf, &elf_len, &e))
-		die_usage("%s", e.msg);
-	if (elf_check(elf, elf_len, opts.mem, &img, &e))
-		die_usage("%s: %s", opts.image, e.msg);
-	for (i = 0; i < opts.nr_dumps; i++) {
-		dump_fds[i] = open(opts.dumps[i].path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-				   0644);
-		if (dump_fds[i] < 0)
-			die_usage("--dump: %s: %s", opts.dumps[i].path, strerror(errno));
-	}
+	check_inputs(&in);
 
 	/* 2. The VM and its RAM. */
 	setup_kvm(cmd, opts.mem);
 	if (opts.cpus > kvm_max_vcpus(&vm))
 		die("--cpus %u: KVM allows at most %u", opts.cpus, kvm_max_vcpus(&vm));
-
-	/* 3. Guest memory: the kernel above 1 MiB; GDT, page tables (done) and FDT below. */
-	if (elf_load(&vm, elf, &img, &e))
-		die("%s: %s", opts.image, e.msg);
-	free(elf);
+	load_guest(&in);
 
 	/* 4. Devices, then vCPUs (SMP bring-up is later work: APs exist, nothing runs them). */
 	if (serial_attach(&vm, STDOUT_FILENO, &e))
 		die("%s", e.msg);
-	setup_vcpus(opts.cpus, img.entry);
+	setup_vcpus(opts.cpus, in.img.entry);
 	khz = ioctl(vm.vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
-
-	/* 5. The device tree, last: it describes everything above. */
-	dt.ram_size = vm.ram_size;
-	dt.cmdline = opts.cmdline;
-	dt.nr_cpus = opts.cpus;
-	dt.tsc_khz = khz > 0 ? khz : 0;
-	fdt = gpa_to_host(&vm, BOOT_FDT_GPA, BOOT_FDT_MAX);
-	if (!fdt || dt_build(fdt, BOOT_FDT_MAX, &dt, &e))
-		die("%s", fdt ? e.msg : "device tree: no room in guest RAM");
+	tsc_khz = khz > 0 ? khz : 0;
+	write_dt(&in, tsc_khz);
 	vmm_log("%s: entry 0x%llx, %u segments, mem %llu MiB, %u vCPU(s), tsc %d kHz",
-		opts.image, (unsigned long long)img.entry, img.nr_segs,
+		opts.image, (unsigned long long)in.img.entry, in.img.nr_segs,
 		(unsigned long long)(opts.mem >> 20), opts.cpus, khz);
 
 	/* 6. Run vCPU 0 until the guest exits; from here on errors are reported, not died. */
@@ -190,10 +281,12 @@ static int cmd_boot(int argc, char **argv, const char *cmd)
 		vcpu_dump_regs(&vm.vcpus[0]);
 		status = VMM_EXIT_RUNTIME;
 	}
-	if (write_dumps(dump_fds))
+	if (write_dumps(in.dump_fds))
 		status = VMM_EXIT_RUNTIME;
 	if (vmm_verbose)
 		print_stats(&r);
+	if (vmm_verbose || opts.fault_stats)
+		print_fault_stats(&in, tsc_khz);
 	return status;
 }
 

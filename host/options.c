@@ -73,6 +73,13 @@ static int set_cmdline(struct vmm_opts *o, const char *val, struct errbuf *e)
 	return copy_str(o->cmdline, sizeof(o->cmdline), val, e);
 }
 
+static int set_initrd(struct vmm_opts *o, const char *val, struct errbuf *e)
+{
+	if (!*val)
+		return errf(e, -EINVAL, "empty file name");
+	return copy_str(o->initrd, sizeof(o->initrd), val, e);
+}
+
 static int set_config(struct vmm_opts *o, const char *val, struct errbuf *e)
 {
 	if (!*val)
@@ -126,7 +133,8 @@ static void reset_dump(struct vmm_opts *o)
 	o->nr_dumps = 0;
 }
 
-static int set_verbose(struct vmm_opts *o, const char *val, struct errbuf *e)
+/* A flag's value: what the command line gives ("yes") or a config file says. */
+static int parse_bool(const char *val, bool *out, struct errbuf *e)
 {
 	static const char *const yes[] = { "1", "yes", "true", "on" };
 	static const char *const no[] = { "0", "no", "false", "off" };
@@ -134,15 +142,42 @@ static int set_verbose(struct vmm_opts *o, const char *val, struct errbuf *e)
 
 	for (i = 0; i < ARRAY_SIZE(yes); i++) {
 		if (!strcmp(val, yes[i])) {
-			o->verbose = true;
+			*out = true;
 			return 0;
 		}
 		if (!strcmp(val, no[i])) {
-			o->verbose = false;
+			*out = false;
 			return 0;
 		}
 	}
 	return errf(e, -EINVAL, "not a boolean (yes or no)");
+}
+
+static int set_verbose(struct vmm_opts *o, const char *val, struct errbuf *e)
+{
+	return parse_bool(val, &o->verbose, e);
+}
+
+static int set_fault_stats(struct vmm_opts *o, const char *val, struct errbuf *e)
+{
+	return parse_bool(val, &o->fault_stats, e);
+}
+
+static int set_trace_size(struct vmm_opts *o, const char *val, struct errbuf *e)
+{
+	char hi[16];
+	u64 v;
+	int err = parse_size(val, &v);
+
+	if (err == -EINVAL)
+		return errf(e, -EINVAL, "not a size (bytes, or a number with K, M or G)");
+	if (err || v > RAM_MAX_SIZE)
+		return errf(e, -ERANGE, "out of range: at most %s",
+			    fmt_size(hi, sizeof(hi), RAM_MAX_SIZE));
+	if (!IS_ALIGNED(v, VMM_TRACE_ALIGN))
+		return errf(e, -EINVAL, "not a multiple of 4K");
+	o->trace_size = v;
+	return 0;
 }
 
 static int set_help(struct vmm_opts *o, const char *val, struct errbuf *e)
@@ -158,12 +193,18 @@ static const struct opt_def boot_opts[] = {
 	  "vCPUs, 1..64 (1); vCPU 0 boots, APs wait for SIPI" },
 	{ "cmdline", 0, "STR", 0, set_cmdline, NULL,
 	  "guest command line, /chosen/bootargs (empty)" },
+	{ "initrd", 0, "FILE", 0, set_initrd, NULL,
+	  "load FILE at the top of RAM for the guest (/chosen)" },
 	{ "config", 0, "FILE", OPT_CLI_ONLY, set_config, NULL,
 	  "read `key = value` settings; flags override them" },
 	{ "timeout", 0, "SECONDS", 0, set_timeout, NULL,
 	  "stop the guest after SECONDS, exit 1 (0: never)" },
 	{ "dump", 0, "GPA,LEN,FILE", OPT_REPEAT, set_dump, reset_dump,
 	  "at exit, save guest-phys [GPA, GPA+LEN) (up to 4)" },
+	{ "trace-size", 0, "SIZE", 0, set_trace_size, NULL,
+	  "fault-trace rings at the top of RAM (1M); 0: none" },
+	{ "fault-stats", 0, NULL, 0, set_fault_stats, NULL,
+	  "print fault counts and latencies at exit (-v too)" },
 	{ "verbose", 'v', NULL, 0, set_verbose, NULL,
 	  "log unknown I/O, timings, exit counts (vmm: stat)" },
 	{ "help", 'h', NULL, OPT_CLI_ONLY, set_help, NULL, "print this help" },
@@ -196,6 +237,7 @@ void opts_set_defaults(struct vmm_opts *o)
 	memset(o, 0, sizeof(*o));
 	o->mem = VMM_DEFAULT_MEM;
 	o->cpus = 1;
+	o->trace_size = TRACE_RING_SIZE_DEFAULT;
 }
 
 /* One option as the command line gave it. */
@@ -397,11 +439,15 @@ void opts_print_help(FILE *f)
 				 d->arg ? " " : "", d->arg ? d->arg : "");
 		fprintf(f, "  %-25s %s\n", flag, d->help);
 	}
+	fprintf(f, "\nconfig file (--config FILE): one `key = value` per line; the keys:\n ");
+	for (i = 0; i < ARRAY_SIZE(boot_opts); i++) {
+		if (!(boot_opts[i].flags & OPT_CLI_ONLY))
+			fprintf(f, " %s", boot_opts[i].name);
+	}
 	fprintf(f,
 		"\n"
-		"config file (--config FILE): one `key = value` per line; keys are the long flag\n"
-		"names without dashes (mem, cpus, cmdline, timeout, dump, verbose); `#` starts a\n"
-		"comment; values may be \"double quoted\". Defaults < config file < flags.\n"
+		"(flags as `verbose = yes`). `#` starts a comment; values may be \"double quoted\".\n"
+		"Defaults < config file < flags.\n"
 		"\n"
 		"exit status: the guest's (the low byte of its write to port 0x%x); 1 for a\n"
 		"runtime error (KVM, triple fault, timeout); 2 for a usage error (bad flag,\n"

@@ -16,6 +16,7 @@
 #define VMM_MAX_CPUS		64
 #define VMM_MAX_DUMPS		4
 #define VMM_CMDLINE_MAX		2048		/* bytes including the NUL, as Linux */
+#define VMM_TRACE_ALIGN		4096ULL		/* the fault trace is whole pages */
 
 /* --dump GPA,LEN,FILE: after the guest exits, write guest-physical [gpa, gpa + len) to path. */
 struct dump_req {
@@ -31,6 +32,9 @@ struct vmm_opts {
 	u64 mem;			/* guest RAM bytes: RAM_MIN_SIZE..RAM_MAX_SIZE, 2 MiB units */
 	unsigned int cpus;		/* 1..VMM_MAX_CPUS */
 	char cmdline[VMM_CMDLINE_MAX];	/* /chosen/bootargs */
+	char initrd[PATH_MAX];		/* --initrd: loaded at the top of RAM; "" if none */
+	u64 trace_size;			/* fault-trace bytes at the top of RAM, 4K units; 0: none */
+	bool fault_stats;		/* print the fault-trace table (also with -v) */
 	unsigned int timeout_s;		/* 0: none */
 	struct dump_req dumps[VMM_MAX_DUMPS];
 	unsigned int nr_dumps;

@@ -5,6 +5,8 @@
  * else is unexpected in this kernel and ends in die(): name, registers, backtrace, panic.
  */
 #include <kern/printk.h>
+#include <abi/layout.h>
+#include <asm/exit.h>
 #include <asm/processor.h>
 #include <asm/traps.h>
 
@@ -82,7 +84,10 @@ void trap_init(void)
 
 void die(const char *str, struct pt_regs *regs, unsigned long error_code)
 {
-	oops_in_progress++;
+	if (oops_in_progress++) {	/* the oops itself faulted: do not recurse */
+		printk("Oops: %s while printing an oops, giving up\n", str);
+		arch_exit(GUEST_EXIT_PANIC);
+	}
 	printk("Oops: %s (#%s, vector %lu), error code 0x%lx, in %s mode\n", str,
 	       exception_mnemonic(regs->vector), regs->vector, error_code,
 	       user_mode(regs) ? "user" : "kernel");

@@ -16,6 +16,8 @@ static const char *const crash_names[] = {
 	[CRASH_GP] = "gp",
 	[CRASH_DE] = "de",
 	[CRASH_BP] = "bp",
+	[CRASH_TRIPLE] = "triple",
+	[CRASH_HANG] = "hang",
 };
 
 const char *crash_kind_name(enum crash_kind k)
@@ -124,7 +126,7 @@ static int parse_word(struct cmdline *cl, char *word, const char *val, char *err
 		static const char *const usage[] = {
 			[ACTION_SELFTEST] = "selftest, without a value",
 			[ACTION_EXIT] = "exit=N with N in 0..255",
-			[ACTION_CRASH] = "crash=pf|ud|gp|de|bp",
+			[ACTION_CRASH] = "crash=pf|ud|gp|de|bp|triple|hang",
 			[ACTION_POKE] = "poke=GPA,LEN",
 		};
 

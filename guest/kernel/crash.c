@@ -39,6 +39,15 @@ void action_crash(enum crash_kind kind)
 	case CRASH_BP:
 		__asm__ __volatile__("int3");
 		break;
+	case CRASH_TRIPLE: {
+		static const struct { u16 limit; u64 base; } __packed no_idt = { 0, 0 };
+
+		__asm__ __volatile__("lidt %0; ud2" : : "m"(no_idt));
+		break;
+	}
+	case CRASH_HANG:
+		for (;;)
+			__asm__ __volatile__("cli; pause");
 	}
 	panic("crash: the '%s' exception came back", crash_kind_name(kind));
 }

@@ -21,8 +21,6 @@
 struct boot_info boot_info;
 struct cmdline boot_cmdline;
 
-void start_kernel(u64 fdt_pa, u64 magic);
-
 static void print_boot_info(const struct boot_info *bi)
 {
 	unsigned int i;

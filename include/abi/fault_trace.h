@@ -6,16 +6,28 @@
  * entry). At exit `./vmm` reads it and prints per-type count and latency percentiles.
  *
  * Layout: one struct fault_trace_hdr, then nr_cpus per-CPU rings one after the other, each
- * `ring_entries` entries of struct fault_trace_entry. Only CPU c writes ring c: it fills
- * entry head[c] and then increments head[c]; a full ring drops new records and counts them in
- * dropped[c] (so the statistics cover the first faults, never a torn mix).
+ * `ring_entries` entries of struct fault_trace_entry: ring c starts at byte offset
+ * sizeof(struct fault_trace_hdr) + c * ring_entries * sizeof(struct fault_trace_entry). The
+ * region is a whole number of 4 KiB pages; ring_entries is as many as fit.
+ *
+ * The VMM writes magic, version, nr_cpus (= --cpus) and ring_entries before the guest starts,
+ * and zeroes the rest; the guest only reads them. Only CPU c writes ring c: it fills entry
+ * head[c], then (after a compiler barrier) increments head[c]; once head[c] == ring_entries
+ * the ring is full and each new record only increments dropped[c] (so the statistics cover
+ * the first faults, never a torn mix). The VMM reads the region after the guest has stopped,
+ * trusting nothing in it: it uses its own nr_cpus and ring_entries, clamps head[c] to
+ * ring_entries, skips entries with an unknown type or end_tsc < start_tsc, and ignores the
+ * whole region if the magic or version was overwritten.
  */
 #ifndef ABI_FAULT_TRACE_H
 #define ABI_FAULT_TRACE_H
 
 #define FAULT_TRACE_MAGIC	0x54464d56	/* "VMFT" */
 #define FAULT_TRACE_VERSION	1
-#define FAULT_TRACE_MAX_CPUS	16
+#define FAULT_TRACE_MAX_CPUS	64	/* = the VMM's --cpus limit: every vCPU has a ring */
+
+#ifndef __ASSEMBLY__
+#include <stdint.h>
 
 /* What kind of fault, as decided by the handler that resolved it. */
 enum fault_type {
@@ -40,9 +52,6 @@ enum fault_type {
 	"file-minor", "file-around", "file-major", "file-cow", "file-shared", \
 	"swap-minor", "swap-major", "error" }
 
-#ifndef __ASSEMBLY__
-#include <stdint.h>
-
 struct fault_trace_hdr {
 	uint32_t magic;			/* FAULT_TRACE_MAGIC, written by the VMM */
 	uint32_t version;		/* FAULT_TRACE_VERSION */
@@ -60,6 +69,10 @@ struct fault_trace_entry {
 	uint16_t error_code;		/* x86 #PF error code, low 16 bits */
 	uint32_t result;		/* vm_fault_t bits */
 };
+
+_Static_assert(sizeof(struct fault_trace_hdr) == 16 + 16 * FAULT_TRACE_MAX_CPUS,
+	       "fault_trace_hdr has no padding: both sides agree on the ring offset");
+_Static_assert(sizeof(struct fault_trace_entry) == 32, "fault_trace_entry is 32 bytes");
 #endif
 
 #endif

@@ -114,6 +114,16 @@ done
 vmm boot "$GUEST" --cmdline "crash=pf" --timeout 60
 expect_out "crash=pf: the fault is decoded (address and error code)" "unable to handle page fault"
 
+# ---- the VMM ends a guest that breaks the machine: message, register dump, status 1 -----------
+vmm boot "$GUEST" --cmdline "crash=triple" --timeout 60
+expect_rc "triple fault: the VMM exits 1" 1
+expect_out "triple fault: named on stderr" "triple fault" "$T/err"
+expect_out "triple fault: register dump on stderr" "RIP" "$T/err"
+vmm boot "$GUEST" --cmdline "crash=hang" --timeout 2
+expect_rc "a hung guest is ended by --timeout with status 1" 1
+expect_out "--timeout: named on stderr" "timed out after 2 s" "$T/err"
+expect_out "--timeout: register dump on stderr" "RIP" "$T/err"
+
 # ---- two-dimensional paging: a guest write pattern read back by the VMM ------------------------
 for gpa in 0x200000 0x3ff0000; do
 	vmm boot "$GUEST" --mem 64M --cmdline "poke=$gpa,0x10000" --timeout 60 \
@@ -149,5 +159,32 @@ expect_error "--config is a directory" 2 "$T" boot "$GUEST" --config "$T"
 printf 'mem = 64M\nthis line is wrong\n' >"$T/bad.conf"
 expect_error "config file with a bad line names file:line" 2 "bad.conf:2" \
 	boot "$GUEST" --config "$T/bad.conf"
+
+# No /dev/kvm, or no permission on it: say so and name the nested harness.
+if [ "$(id -u)" -eq 0 ] && unshare -m true 2>/dev/null; then
+	unshare -m sh -c 'mount -t tmpfs none /dev && exec "$0" boot "$1"' "$VMM" "$GUEST" \
+		>"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+	   grep -q "^vmm: /dev/kvm: no such device; run nested: tests/nested/run.sh" "$T/err"; then
+		tap_ok "no /dev/kvm: one line naming the nested harness, exit 1"
+	else
+		tap_fail "no /dev/kvm: one line naming the nested harness, exit 1" "exit $rc"
+		tap_dump "$T/err"
+	fi
+	"$H/asuser" 65534 "$VMM" boot "$GUEST" >"$T/out" 2>"$T/err"
+	rc=$?
+	if [ $rc -eq 1 ] && [ "$(wc -l <"$T/err")" -eq 1 ] &&
+	   grep -q "^vmm: /dev/kvm: permission denied.*tests/nested/run.sh" "$T/err"; then
+		tap_ok "no permission on /dev/kvm: one line naming the nested harness, exit 1"
+	else
+		tap_fail "no permission on /dev/kvm: one line naming the nested harness, exit 1" \
+			"exit $rc"
+		tap_dump "$T/err"
+	fi
+else
+	tap_skip "no /dev/kvm: one line naming the nested harness" "needs root and unshare -m"
+	tap_skip "no permission on /dev/kvm" "needs root"
+fi
 
 tap_done

@@ -69,7 +69,7 @@ static bool test_exit(void)
 
 static bool test_crash(void)
 {
-	static const char *const kinds[] = { "pf", "ud", "gp", "de", "bp" };
+	static const char *const kinds[] = { "pf", "ud", "gp", "de", "bp", "triple", "hang" };
 	char word[16];
 	unsigned int k;
 

@@ -202,6 +202,31 @@ static bool test_pop_flags_overflowing_segment(void)
 	return true;
 }
 
+/* A translator that trusts gpa + len not to wrap: vq_map() must not rely on it. */
+static void *naive_gpa_to_host(void *opaque, u64 gpa, u64 len)
+{
+	struct fake_ram *r = opaque;
+
+	return gpa + len <= r->size ? r->base + gpa : NULL;
+}
+
+static bool test_wrapping_range_never_reaches_translator(void)
+{
+	struct vqt *t = vqt_new(16, true, true);
+	struct vq_mem naive = { naive_gpa_to_host, &t->ram };
+	struct vring_desc c[1] = { D(0xfffffffffffffff0ULL, 0x20, WRITE, 0) };
+
+	t->vq.mem = &naive;
+	CHECK(vqt_chain(t, c, 1, 0xffff) >= 0);
+	CHECK(vq_pop(&t->vq, &t->elem) == 1);
+	CHECK(t->elem.nbad == 1 && t->elem.iov[0].base == NULL);
+	c[0] = D(0xfffffffffffffff0ULL, 0x20, INDIRECT, 0);
+	CHECK(vqt_chain(t, c, 1, 0xffff) >= 0);
+	CHECK(pop_breaks(t, VIRTIO_E_INDIRECT));
+	vqt_free(t);
+	return true;
+}
+
 static bool test_pop_zero_length_segment(void)
 {
 	struct vqt *t = vqt_new(16, true, false);
@@ -723,7 +748,7 @@ static bool test_out_of_order_free_list(void)
 
 int main(void)
 {
-	tap_plan(39);
+	tap_plan(40);
 	TAP_RUN(test_enable_accepts_valid_rings);
 	TAP_RUN(test_enable_rejects_bad_sizes);
 	TAP_RUN(test_enable_rejects_misaligned_rings);
@@ -733,6 +758,7 @@ int main(void)
 	TAP_RUN(test_pop_flags_segment_outside_ram);
 	TAP_RUN(test_pop_flags_overflowing_segment);
 	TAP_RUN(test_pop_zero_length_segment);
+	TAP_RUN(test_wrapping_range_never_reaches_translator);
 	TAP_RUN(test_avail_idx_jump_breaks_queue);
 	TAP_RUN(test_avail_idx_backwards_breaks_queue);
 	TAP_RUN(test_avail_idx_full_ring_is_fine);

@@ -185,6 +185,62 @@ static bool test_optional_properties(void)
 	return true;
 }
 
+/* The initrd: 64-bit /chosen properties with its exact end, its whole pages reserved. */
+static bool test_initrd(void)
+{
+	struct dt_params p = std;
+	const fdt64_t *v;
+	u64 addr, size;
+	int len;
+
+	p.initrd_start = (256ULL << 20) - 0x3000;
+	p.initrd_end = p.initrd_start + 10000;
+	CHECK(build(&p));
+	v = fdt_getprop(blob, node("/chosen"), "linux,initrd-start", &len);
+	CHECK(v && len == 8 && fdt64_ld(v) == p.initrd_start);
+	v = fdt_getprop(blob, node("/chosen"), "linux,initrd-end", &len);
+	CHECK(v && len == 8 && fdt64_ld(v) == p.initrd_start + 10000);
+	CHECK(fdt_num_mem_rsv(blob) == 2);
+	CHECK(fdt_get_mem_rsv(blob, 0, &addr, &size) == 0);
+	CHECK(addr == 0 && size == BOOT_RESERVED_END);
+	CHECK(fdt_get_mem_rsv(blob, 1, &addr, &size) == 0);
+	CHECK(addr == p.initrd_start && size == 0x3000);
+	/* An empty range is no initrd. */
+	p.initrd_end = p.initrd_start;
+	CHECK(build(&p));
+	CHECK(!fdt_getprop(blob, node("/chosen"), "linux,initrd-start", &len));
+	CHECK(fdt_num_mem_rsv(blob) == 1);
+	return true;
+}
+
+/* The fault-trace region: a node the guest finds by compatible, and a reservation. */
+static bool test_fault_trace(void)
+{
+	struct dt_params p = std;
+	u64 addr, size;
+	char path[40];
+
+	CHECK(build(&p));
+	CHECK(fdt_node_offset_by_compatible(blob, -1, DT_COMPAT_TRACE) == -FDT_ERR_NOTFOUND);
+	p.trace_gpa = (256ULL << 20) - (1ULL << 20);
+	p.trace_size = 1ULL << 20;
+	p.initrd_start = p.trace_gpa - 0x2000;
+	p.initrd_end = p.trace_gpa - 0x100;
+	CHECK(build(&p));
+	snprintf(path, sizeof(path), "/fault-trace@%llx", (unsigned long long)p.trace_gpa);
+	CHECK(!strcmp(path, "/fault-trace@ff00000"));
+	CHECK(fdt_node_offset_by_compatible(blob, -1, DT_COMPAT_TRACE) == node(path));
+	CHECK(prop_str(path, "compatible", DT_COMPAT_TRACE));
+	CHECK(prop_reg(path, p.trace_gpa, p.trace_size));
+	/* Reserved in address order: low memory, the initrd's pages, the trace. */
+	CHECK(fdt_num_mem_rsv(blob) == 3);
+	CHECK(fdt_get_mem_rsv(blob, 1, &addr, &size) == 0);
+	CHECK(addr == p.initrd_start && size == 0x2000);
+	CHECK(fdt_get_mem_rsv(blob, 2, &addr, &size) == 0);
+	CHECK(addr == p.trace_gpa && size == p.trace_size);
+	return true;
+}
+
 static bool test_one_cpu_and_big_memory(void)
 {
 	struct dt_params p = std;
@@ -229,7 +285,7 @@ static bool test_no_room(void)
 
 int main(void)
 {
-	tap_plan(10);
+	tap_plan(12);
 	TAP_RUN(test_header_and_root);
 	TAP_RUN(test_memory);
 	TAP_RUN(test_chosen);
@@ -237,6 +293,8 @@ int main(void)
 	TAP_RUN(test_serial_and_exit);
 	TAP_RUN(test_reservemap);
 	TAP_RUN(test_optional_properties);
+	TAP_RUN(test_initrd);
+	TAP_RUN(test_fault_trace);
 	TAP_RUN(test_one_cpu_and_big_memory);
 	TAP_RUN(test_largest_fits);
 	TAP_RUN(test_no_room);

@@ -104,6 +104,7 @@ static bool test_valid_image(void)
 	CHECK(img.nr_segs == 1);
 	CHECK(img.segs[0].paddr == MIB && img.segs[0].filesz == 256);
 	CHECK(img.segs[0].memsz == 256 + 8192 && img.segs[0].exec);
+	CHECK(img.end == MIB + 256 + 8192);		/* what the initrd must stay above */
 	return true;
 }
 

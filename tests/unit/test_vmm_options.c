@@ -197,6 +197,41 @@ static bool test_unknown_and_malformed_flags(void)
 	return true;
 }
 
+static bool test_initrd(void)
+{
+	const char *f = CONF("initrd.conf", "initrd = \"from file.cpio\"\n");
+
+	CHECK(PARSE("g") == 0 && o.initrd[0] == '\0');
+	CHECK(PARSE("g", "--initrd", "rd.cpio") == 0 && !strcmp(o.initrd, "rd.cpio"));
+	CHECK(PARSE("g", "--initrd=a,b") == 0 && !strcmp(o.initrd, "a,b"));
+	CHECK(PARSE("g", "--config", f) == 0 && !strcmp(o.initrd, "from file.cpio"));
+	CHECK(PARSE("g", "--initrd", "x", "--config", f) == 0 && !strcmp(o.initrd, "x"));
+	CHECK(failed_with(PARSE("g", "--initrd", ""), "--initrd : ", "empty file name"));
+	CHECK(failed_with(PARSE("g", "--initrd"), "--initrd: ", "missing FILE"));
+	return true;
+}
+
+static bool test_trace_flags(void)
+{
+	const char *f = CONF("trace.conf", "trace-size = 64K\nfault-stats = yes\n");
+
+	CHECK(PARSE("g") == 0 && o.trace_size == TRACE_RING_SIZE_DEFAULT && !o.fault_stats);
+	CHECK(PARSE("g", "--trace-size", "0") == 0 && o.trace_size == 0);
+	CHECK(PARSE("g", "--trace-size=8K", "--fault-stats") == 0);
+	CHECK(o.trace_size == 8192 && o.fault_stats && !o.verbose);
+	CHECK(PARSE("g", "--config", f) == 0 && o.trace_size == 65536 && o.fault_stats);
+	CHECK(PARSE("g", "--config", f, "--trace-size", "0") == 0 && o.trace_size == 0);
+	CHECK(PARSE("g", "--trace-size", "3G") == 0 && o.trace_size == RAM_MAX_SIZE);
+	CHECK(failed_with(PARSE("g", "--trace-size", "5000"), "--trace-size 5000: ",
+			  "multiple of 4K"));
+	CHECK(failed_with(PARSE("g", "--trace-size", "1x"), "--trace-size 1x: ", "not a size"));
+	CHECK(failed_with(PARSE("g", "--trace-size", "4G"), "--trace-size 4G: ", "at most 3G"));
+	CHECK(failed_with(PARSE("g", "--fault-stats=1"), "--fault-stats: ", "takes no value"));
+	f = CONF("trace2.conf", "fault-stats = maybe\n");
+	CHECK(failed_with(PARSE("g", "--config", f), f, ":1: fault-stats = maybe: not a boolean"));
+	return true;
+}
+
 static bool test_image_count(void)
 {
 	CHECK(failed_with(PARSE("--mem", "64M"), "boot: ", "missing IMAGE"));
@@ -384,7 +419,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	tap_plan(18);
+	tap_plan(20);
 	TAP_RUN(test_parse_size);
 	TAP_RUN(test_fmt_size);
 	TAP_RUN(test_defaults);
@@ -394,6 +429,8 @@ int main(void)
 	TAP_RUN(test_other_values_bad);
 	TAP_RUN(test_cmdline_length);
 	TAP_RUN(test_unknown_and_malformed_flags);
+	TAP_RUN(test_initrd);
+	TAP_RUN(test_trace_flags);
 	TAP_RUN(test_image_count);
 	TAP_RUN(test_config_then_flags);
 	TAP_RUN(test_config_syntax);

@@ -16,7 +16,7 @@ enum boot_action {
 	ACTION_NONE,
 	ACTION_SELFTEST,	/* selftest: run the kernel self-tests, exit 0 / 1 */
 	ACTION_EXIT,		/* exit=N: exit with N (0..255) */
-	ACTION_CRASH,		/* crash=pf|ud|gp|de|bp: take that exception in kernel mode */
+	ACTION_CRASH,		/* crash=pf|ud|gp|de|bp|triple|hang: take that exception in kernel mode */
 	ACTION_POKE,		/* poke=GPA,LEN: write the poke pattern, exit 0 */
 };
 
@@ -26,6 +26,8 @@ enum crash_kind {
 	CRASH_GP,		/* read a non-canonical address */
 	CRASH_DE,		/* divide by zero */
 	CRASH_BP,		/* int3 */
+	CRASH_TRIPLE,		/* ud2 with an empty IDT: #UD, #DF, then a triple fault */
+	CRASH_HANG,		/* spin with interrupts off: the VMM's --timeout must end it */
 };
 
 struct cmdline {

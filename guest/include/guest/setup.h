@@ -16,6 +16,13 @@ extern char __start_rodata[], __end_rodata[];
 extern struct cmdline boot_cmdline;
 
 /*
+ * The C entry point, called by head.S on the kernel stack with the boot contract's RDI
+ * (the device tree's physical address) and RSI (BOOT_MAGIC). Never returns: it ends in the
+ * exit device, with the status the command line's action gives (docs/guest.md).
+ */
+void start_kernel(u64 fdt_pa, u64 magic) __noreturn;
+
+/*
  * Give memblock the RAM and every range the kernel must not hand out (page 0, the kernel
  * image, the device tree blob, the reserve map), then build the page allocator (mem_init()).
  */
