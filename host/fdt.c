@@ -5,6 +5,7 @@
 #include <libfdt.h>
 
 #include <abi/layout.h>
+#include <virtio/mmio.h>
 #include "host/fdt.h"
 #include "host/layout.h"
 
@@ -124,8 +125,25 @@ static int dt_trace(void *fdt, const struct dt_params *p)
 	return fdt_end_node(fdt);
 }
 
+/* A virtio-mmio transport (Linux's virtio-mmio binding) and what it is for. */
+static int dt_virtio(void *fdt, const struct dt_virtio *v)
+{
+	char name[40];
+
+	snprintf(name, sizeof(name), "virtio_mmio@%llx", (unsigned long long)v->base);
+	TRY(fdt_begin_node(fdt, name));
+	TRY(fdt_property_string(fdt, "compatible", DT_COMPAT_VIRTIO_MMIO));
+	TRY(prop_reg64(fdt, v->base, VIRTIO_MMIO_REGION_SIZE));
+	TRY(fdt_property_u32(fdt, "interrupts", v->gsi));
+	if (v->role)
+		TRY(fdt_property_string(fdt, DT_PROP_VIRTIO_ROLE, v->role));
+	return fdt_end_node(fdt);
+}
+
 static int dt_write(void *fdt, size_t size, const struct dt_params *p)
 {
+	unsigned int i;
+
 	TRY(fdt_create(fdt, size));
 	TRY(dt_reservemap(fdt, p));
 	TRY(fdt_begin_node(fdt, ""));
@@ -138,6 +156,8 @@ static int dt_write(void *fdt, size_t size, const struct dt_params *p)
 	TRY(dt_serial(fdt));
 	TRY(dt_exit(fdt));
 	TRY(dt_trace(fdt, p));
+	for (i = 0; i < p->nr_virtio; i++)
+		TRY(dt_virtio(fdt, &p->virtio[i]));
 	TRY(fdt_end_node(fdt));
 	TRY(fdt_finish(fdt));
 	return fdt_pack(fdt);
@@ -149,10 +169,13 @@ int dt_build(void *buf, size_t size, const struct dt_params *p, struct errbuf *e
 
 	if (size > INT32_MAX)
 		size = INT32_MAX;
+	if (p->nr_virtio > VIRTIO_MMIO_MAX_DEVS)
+		return errf(e, -EINVAL, "device tree: %u virtio devices, at most %d",
+			    p->nr_virtio, VIRTIO_MMIO_MAX_DEVS);
 	err = dt_write(buf, size, p);
 	if (err == -FDT_ERR_NOSPACE)
-		return errf(e, -ENOSPC, "device tree: larger than %zu bytes (command line too long?)",
-			    size);
+		return errf(e, -ENOSPC,
+			    "device tree: larger than %zu bytes (command line too long?)", size);
 	if (err < 0)
 		return errf(e, -EINVAL, "device tree: %s", fdt_strerror(err));
 	return 0;

@@ -8,7 +8,15 @@
 #ifndef HOST_FDT_H
 #define HOST_FDT_H
 
+#include <abi/layout.h>
 #include "host/util.h"
+
+/* One virtio-mmio device: /virtio_mmio@BASE. */
+struct dt_virtio {
+	u64 base;		/* reg = <base VIRTIO_MMIO_REGION_SIZE> */
+	u32 gsi;		/* interrupts = <gsi> (an IOAPIC input) */
+	const char *role;	/* DT_PROP_VIRTIO_ROLE: "disk", "swap" */
+};
 
 /* What the tree says; each later device or boot feature adds its fields here. */
 struct dt_params {
@@ -20,13 +28,16 @@ struct dt_params {
 	u64 initrd_end;
 	u64 trace_gpa;		/* /fault-trace@ADDR, reserved; trace_size 0: none */
 	u64 trace_size;
+	unsigned int nr_virtio;	/* at most VIRTIO_MMIO_MAX_DEVS */
+	struct dt_virtio virtio[VIRTIO_MMIO_MAX_DEVS];
 };
 
 /*
  * dt_build - write the device tree for @p into @buf (@size bytes, e.g. BOOT_FDT_MAX).
  * The memory reservation map covers [0, BOOT_RESERVED_END) and, when present, the initrd
- * (rounded up to whole pages) and the fault-trace region. Returns 0 with a packed blob (fdt_totalsize() bytes) in @buf,
- * or -ENOSPC / -EINVAL with @e saying why.
+ * (rounded up to whole pages) and the fault-trace region. Returns 0 with a packed blob
+ * (fdt_totalsize() bytes) in @buf, or -ENOSPC / -EINVAL (e.g. too many virtio devices) with
+ * @e saying why.
  */
 int dt_build(void *buf, size_t size, const struct dt_params *p, struct errbuf *e);
 

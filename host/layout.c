@@ -34,8 +34,8 @@ int ram_plan_make(struct ram_plan *p, u64 ram_size, u64 kernel_end, const char *
 		ALIGN_UP(initrd_size, GUEST_PAGE_SIZE);
 	if (pages > free)
 		return errf(e, -ENOSPC,
-			    "--initrd %s: %llu bytes (%s) do not fit in guest RAM: %s, of which %llu "
-			    "bytes are free between the kernel (ends 0x%llx) and %s",
+			    "--initrd %s: %llu bytes (%s) do not fit in guest RAM: %s, of which "
+			    "%llu bytes are free between the kernel (ends 0x%llx) and %s",
 			    initrd, (unsigned long long)initrd_size,
 			    fmt_size(want, sizeof(want), pages), ram, (unsigned long long)free,
 			    (unsigned long long)low,

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/kvm.h>
 
@@ -17,13 +18,16 @@
 #include "host/exitdev.h"
 #include "host/fdt.h"
 #include "host/initrd.h"
+#include "host/ioloop.h"
 #include "host/kvm.h"
+#include "host/kvm_stats.h"
 #include "host/layout.h"
 #include "host/loader.h"
 #include "host/options.h"
 #include "host/serial.h"
 #include "host/trace.h"
 #include "host/vcpu.h"
+#include "host/virtio_blk.h"
 #include "host/x86.h"
 
 #define PROBE_TIMEOUT_MS	5000
@@ -32,6 +36,7 @@
 /* Big, and one of each per process. */
 static struct vmm_opts opts;
 static struct vm vm;
+static struct ioloop ioloop;
 
 /* The command line as typed, for the "run it nested" hint. */
 static void join_args(char *buf, size_t size, int argc, char **argv)
@@ -132,7 +137,33 @@ struct boot_inputs {
 	u32 trace_entries;		/* records per CPU ring; 0: no fault trace */
 	struct ram_plan plan;
 	int dump_fds[VMM_MAX_DUMPS];
+	struct vmm_blk *blk[VIRTIO_MMIO_MAX_DEVS];	/* by slot; NULL: empty */
 };
+
+/* Open --disk and --swap (their images are inputs too: a bad one is a usage error). */
+static void open_disks(struct boot_inputs *in)
+{
+	struct vmm_blk *disk = NULL;
+	struct errbuf e;
+	struct stat st;
+
+	if (opts.disk.path[0]) {
+		if (vmm_blk_open(&disk, "disk", VIRTIO_SLOT_DISK, opts.disk.path, opts.disk.ro,
+				 &e))
+			die_usage("--disk %s", e.msg);
+		in->blk[VIRTIO_SLOT_DISK] = disk;
+	}
+	if (!opts.swap.path[0])
+		return;
+	/* Before opening (and locking) it, so that the message says what is wrong. */
+	if (disk && !stat(opts.swap.path, &st) && st.st_dev == disk->file.dev &&
+	    st.st_ino == disk->file.ino)
+		die_usage("--swap %s: the same file as --disk %s", opts.swap.path,
+			  opts.disk.path);
+	if (vmm_blk_open(&in->blk[VIRTIO_SLOT_SWAP], "swap", VIRTIO_SLOT_SWAP, opts.swap.path,
+			 false, &e))
+		die_usage("--swap %s", e.msg);
+}
 
 /* Step 1: every user input is checked here, before /dev/kvm is touched (exit 2). */
 static void check_inputs(struct boot_inputs *in)
@@ -150,14 +181,15 @@ static void check_inputs(struct boot_inputs *in)
 	if (opts.trace_size) {
 		in->trace_entries = trace_ring_entries(opts.trace_size, opts.cpus);
 		if (!in->trace_entries)
-			die_usage("--trace-size %llu: too small for %u vCPU rings (a %zu-byte header, "
-				  "then %zu bytes a record)", (unsigned long long)opts.trace_size,
-				  opts.cpus, sizeof(struct fault_trace_hdr),
-				  sizeof(struct fault_trace_entry));
+			die_usage("--trace-size %llu: too small for %u vCPU rings (a %zu-byte "
+				  "header, then %zu bytes a record)",
+				  (unsigned long long)opts.trace_size, opts.cpus,
+				  sizeof(struct fault_trace_hdr), sizeof(struct fault_trace_entry));
 	}
 	if (ram_plan_make(&in->plan, opts.mem, in->img.end, opts.initrd, in->initrd_size,
 			  opts.trace_size, &e))
 		die_usage("%s", e.msg);
+	open_disks(in);
 	for (i = 0; i < opts.nr_dumps; i++) {
 		in->dump_fds[i] = open(opts.dumps[i].path,
 				       O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -180,8 +212,29 @@ static void load_guest(struct boot_inputs *in)
 					      plan->initrd_size, &e))
 		die("--initrd %s", e.msg);
 	if (plan->trace_size)
-		trace_init(gpa_to_host(&vm, plan->trace_gpa, plan->trace_size), plan->trace_size,
-			   opts.cpus, in->trace_entries);
+		trace_init(gpa_to_host(&vm, plan->trace_gpa, plan->trace_size), opts.cpus,
+			   in->trace_entries);
+}
+
+/* Step 4: the virtio-blk devices on the MMIO bus, their ioeventfds, irqfds and I/O thread. */
+static void setup_virtio(struct boot_inputs *in)
+{
+	struct errbuf e;
+	unsigned int i;
+
+	ioloop_init(&ioloop);
+	for (i = 0; i < VIRTIO_MMIO_MAX_DEVS; i++) {
+		struct vmm_blk *b = in->blk[i];
+
+		if (!b)
+			continue;
+		if (vmm_blk_setup(b, &vm, &ioloop, &e) || vmm_blk_connect(b, &vm, &e))
+			die("%s", e.msg);
+		vmm_log("%s: virtio-blk at 0x%llx, GSI %u: %llu sectors%s", b->role,
+			(unsigned long long)b->base, b->gsi,
+			(unsigned long long)(b->file.size / VIRTIO_BLK_SECTOR_SIZE),
+			b->file.ro ? ", read-only" : "");
+	}
 }
 
 /* Step 5: the device tree, last: it describes everything set up before. */
@@ -197,8 +250,16 @@ static void write_dt(const struct boot_inputs *in, u32 tsc_khz)
 		.trace_size = plan->trace_size,
 	};
 	struct errbuf e;
+	unsigned int i;
 	void *fdt;
 
+	for (i = 0; i < VIRTIO_MMIO_MAX_DEVS; i++) {
+		const struct vmm_blk *b = in->blk[i];
+
+		if (b)
+			dt.virtio[dt.nr_virtio++] = (struct dt_virtio){
+				.base = b->base, .gsi = b->gsi, .role = b->role };
+	}
 	if (plan->initrd_size) {
 		dt.initrd_start = plan->initrd_gpa;
 		dt.initrd_end = plan->initrd_gpa + plan->initrd_size;
@@ -235,11 +296,26 @@ static void print_fault_stats(const struct boot_inputs *in, u32 tsc_khz)
 		trace_report(&st, tsc_khz, print_trace_line, NULL);
 }
 
+/* -v: what each device did. */
+static void print_device_stats(const struct boot_inputs *in)
+{
+	char line[512];
+	unsigned int i;
+
+	for (i = 0; i < VIRTIO_MMIO_MAX_DEVS; i++) {
+		if (!in->blk[i])
+			continue;
+		vmm_blk_stats_line(in->blk[i], line, sizeof(line));
+		vmm_err("%s", line);
+	}
+}
+
 static int cmd_boot(int argc, char **argv, const char *cmd)
 {
 	struct boot_inputs in = { 0 };
 	struct run_result r;
 	struct errbuf e;
+	unsigned int i;
 	int status, khz;
 	u32 tsc_khz;
 
@@ -261,6 +337,7 @@ static int cmd_boot(int argc, char **argv, const char *cmd)
 	/* 4. Devices, then vCPUs (SMP bring-up is later work: APs exist, nothing runs them). */
 	if (serial_attach(&vm, STDOUT_FILENO, &e))
 		die("%s", e.msg);
+	setup_virtio(&in);
 	setup_vcpus(opts.cpus, in.img.entry);
 	khz = ioctl(vm.vcpus[0].fd, KVM_GET_TSC_KHZ, 0);
 	tsc_khz = khz > 0 ? khz : 0;
@@ -270,7 +347,10 @@ static int cmd_boot(int argc, char **argv, const char *cmd)
 		(unsigned long long)(opts.mem >> 20), opts.cpus, khz);
 
 	/* 6. Run vCPU 0 until the guest exits; from here on errors are reported, not died. */
+	if (ioloop_start(&ioloop, &e))
+		die("%s", e.msg);
 	vcpu_run(&vm.vcpus[0], opts.timeout_s * 1000ULL, &r);
+	ioloop_stop(&ioloop);
 	serial_flush(&vm.serial);
 	if (r.why == RUN_EXIT_PORT) {
 		status = r.value & 0xff;
@@ -283,10 +363,15 @@ static int cmd_boot(int argc, char **argv, const char *cmd)
 	}
 	if (write_dumps(in.dump_fds))
 		status = VMM_EXIT_RUNTIME;
-	if (vmm_verbose)
+	if (vmm_verbose) {
 		print_stats(&r);
+		kvm_print_stats(&vm);
+		print_device_stats(&in);
+	}
 	if (vmm_verbose || opts.fault_stats)
 		print_fault_stats(&in, tsc_khz);
+	for (i = 0; i < VIRTIO_MMIO_MAX_DEVS; i++)
+		vmm_blk_close(in.blk[i]);
 	return status;
 }
 

@@ -80,6 +80,50 @@ static int set_initrd(struct vmm_opts *o, const char *val, struct errbuf *e)
 	return copy_str(o->initrd, sizeof(o->initrd), val, e);
 }
 
+/*
+ * FILE[,OPT...]: FILE is everything before the first comma (so it cannot hold one); the
+ * options are "ro" where @ro_ok, nothing else.
+ */
+static int parse_disk(struct disk_opt *d, const char *val, bool ro_ok, struct errbuf *e)
+{
+	const char *comma = strchr(val, ','), *opt;
+	size_t len = comma ? (size_t)(comma - val) : strlen(val);
+	struct disk_opt n = { .ro = false };
+
+	if (!len)
+		return errf(e, -EINVAL, "empty file name");
+	if (len >= sizeof(n.path))
+		return errf(e, -ENAMETOOLONG, "longer than %zu bytes", sizeof(n.path) - 1);
+	memcpy(n.path, val, len);
+	for (opt = comma; opt; opt = comma) {
+		size_t olen;
+
+		opt++;
+		comma = strchr(opt, ',');
+		olen = comma ? (size_t)(comma - opt) : strlen(opt);
+		if (ro_ok && olen == 2 && !strncmp(opt, "ro", 2))
+			n.ro = true;
+		else if (ro_ok)
+			return errf(e, -EINVAL, "unknown disk option '%.*s' (there is only 'ro')",
+				    (int)MIN(olen, (size_t)32), opt);
+		else
+			return errf(e, -EINVAL, "unknown option '%.*s' (a swap device takes none)",
+				    (int)MIN(olen, (size_t)32), opt);
+	}
+	*d = n;
+	return 0;
+}
+
+static int set_disk(struct vmm_opts *o, const char *val, struct errbuf *e)
+{
+	return parse_disk(&o->disk, val, true, e);
+}
+
+static int set_swap(struct vmm_opts *o, const char *val, struct errbuf *e)
+{
+	return parse_disk(&o->swap, val, false, e);
+}
+
 static int set_config(struct vmm_opts *o, const char *val, struct errbuf *e)
 {
 	if (!*val)
@@ -195,6 +239,10 @@ static const struct opt_def boot_opts[] = {
 	  "guest command line, /chosen/bootargs (empty)" },
 	{ "initrd", 0, "FILE", 0, set_initrd, NULL,
 	  "load FILE at the top of RAM for the guest (/chosen)" },
+	{ "disk", 0, "FILE[,ro]", 0, set_disk, NULL,
+	  "virtio-blk disk backed by the image FILE" },
+	{ "swap", 0, "FILE", 0, set_swap, NULL,
+	  "virtio-blk swap device backed by the image FILE" },
 	{ "config", 0, "FILE", OPT_CLI_ONLY, set_config, NULL,
 	  "read `key = value` settings; flags override them" },
 	{ "timeout", 0, "SECONDS", 0, set_timeout, NULL,
@@ -344,6 +392,8 @@ static int check_opts(const struct vmm_opts *o, struct errbuf *e)
 
 	if (!o->image[0])
 		return errf(e, -EINVAL, "boot: missing IMAGE; usage: ./vmm boot IMAGE [options]");
+	if (o->disk.path[0] && !strcmp(o->disk.path, o->swap.path))
+		return errf(e, -EINVAL, "--swap %s: the same file as --disk", o->swap.path);
 	for (i = 0; i < o->nr_dumps; i++) {
 		const struct dump_req *d = &o->dumps[i];
 
@@ -446,8 +496,8 @@ void opts_print_help(FILE *f)
 	}
 	fprintf(f,
 		"\n"
-		"(flags as `verbose = yes`). `#` starts a comment; values may be \"double quoted\".\n"
-		"Defaults < config file < flags.\n"
+		"(flags as `verbose = yes`). `#` starts a comment; values may be\n"
+		"\"double quoted\". Defaults < config file < flags.\n"
 		"\n"
 		"exit status: the guest's (the low byte of its write to port 0x%x); 1 for a\n"
 		"runtime error (KVM, triple fault, timeout); 2 for a usage error (bad flag,\n"

@@ -25,16 +25,24 @@ struct dump_req {
 	char path[PATH_MAX];
 };
 
+/* --disk FILE[,ro] / --swap FILE: a virtio-blk device backed by an image file. */
+struct disk_opt {
+	char path[PATH_MAX];		/* "" if none */
+	bool ro;
+};
+
 /* Everything `./vmm boot` was asked to do, after defaults, config file and flags. */
 struct vmm_opts {
 	char image[PATH_MAX];		/* the guest kernel ELF (positional) */
 	char config[PATH_MAX];		/* --config, "" if none */
-	u64 mem;			/* guest RAM bytes: RAM_MIN_SIZE..RAM_MAX_SIZE, 2 MiB units */
+	u64 mem;			/* guest RAM: RAM_MIN_SIZE..RAM_MAX_SIZE, 2 MiB units */
 	unsigned int cpus;		/* 1..VMM_MAX_CPUS */
 	char cmdline[VMM_CMDLINE_MAX];	/* /chosen/bootargs */
 	char initrd[PATH_MAX];		/* --initrd: loaded at the top of RAM; "" if none */
 	u64 trace_size;			/* fault-trace bytes at the top of RAM, 4K units; 0: none */
 	bool fault_stats;		/* print the fault-trace table (also with -v) */
+	struct disk_opt disk;		/* virtio-blk in slot VIRTIO_SLOT_DISK */
+	struct disk_opt swap;		/* virtio-blk in slot VIRTIO_SLOT_SWAP (never ro) */
 	unsigned int timeout_s;		/* 0: none */
 	struct dump_req dumps[VMM_MAX_DUMPS];
 	unsigned int nr_dumps;

@@ -29,7 +29,7 @@ u32 trace_ring_entries(u64 size, u32 nr_cpus)
 	return n > UINT32_MAX ? UINT32_MAX : n;
 }
 
-void trace_init(void *buf, u64 size, u32 nr_cpus, u32 ring_entries)
+void trace_init(void *buf, u32 nr_cpus, u32 ring_entries)
 {
 	struct fault_trace_hdr h = {
 		.magic = FAULT_TRACE_MAGIC,
@@ -38,7 +38,6 @@ void trace_init(void *buf, u64 size, u32 nr_cpus, u32 ring_entries)
 		.ring_entries = ring_entries,
 	};
 
-	memset(buf, 0, size);
 	memcpy(buf, &h, sizeof(h));
 }
 

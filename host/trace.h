@@ -33,10 +33,12 @@ struct trace_stats {
 u32 trace_ring_entries(u64 size, u32 nr_cpus);
 
 /*
- * trace_init - zero the region @buf of @size bytes and write its header: magic, version,
- * @nr_cpus and @ring_entries (from trace_ring_entries(@size, @nr_cpus)).
+ * trace_init - write the header at @buf: magic, version, @nr_cpus and @ring_entries (from
+ * trace_ring_entries()), every head[] and dropped[] 0. The rings are left as they are: only
+ * entries below a head are ever read, so they need no zeroing (and their host pages are not
+ * touched before the guest writes them).
  */
-void trace_init(void *buf, u64 size, u32 nr_cpus, u32 ring_entries);
+void trace_init(void *buf, u32 nr_cpus, u32 ring_entries);
 
 /*
  * trace_parse - read the region @buf of @size bytes that the guest has written, with the

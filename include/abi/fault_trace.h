@@ -10,8 +10,8 @@
  * sizeof(struct fault_trace_hdr) + c * ring_entries * sizeof(struct fault_trace_entry). The
  * region is a whole number of 4 KiB pages; ring_entries is as many as fit.
  *
- * The VMM writes magic, version, nr_cpus (= --cpus) and ring_entries before the guest starts,
- * and zeroes the rest; the guest only reads them. Only CPU c writes ring c: it fills entry
+ * The VMM writes the header before the guest starts: magic, version, nr_cpus (= --cpus),
+ * ring_entries, and every head[] and dropped[] 0; the guest only reads the first four. Only CPU c writes ring c: it fills entry
  * head[c], then (after a compiler barrier) increments head[c]; once head[c] == ring_entries
  * the ring is full and each new record only increments dropped[c] (so the statistics cover
  * the first faults, never a torn mix). The VMM reads the region after the guest has stopped,

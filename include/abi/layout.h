@@ -43,6 +43,8 @@
 #define VIRTIO_MMIO_BASE	0xd0000000ULL	/* device i at BASE + i * STRIDE */
 #define VIRTIO_MMIO_STRIDE	0x1000ULL
 #define VIRTIO_MMIO_MAX_DEVS	8
+#define VIRTIO_SLOT_DISK	0		/* --disk: virtio-blk, whether or not --swap */
+#define VIRTIO_SLOT_SWAP	1		/* --swap: virtio-blk, whether or not --disk */
 #define IOAPIC_GPA		0xfec00000ULL
 #define LAPIC_GPA		0xfee00000ULL
 
@@ -73,5 +75,7 @@
 #define DT_COMPAT_MACHINE	"kvm-mm,virt"
 #define DT_COMPAT_EXIT		"kvm-mm,exit-port"
 #define DT_COMPAT_TRACE		"kvm-mm,fault-trace"
+#define DT_COMPAT_VIRTIO_MMIO	"virtio,mmio"		/* node virtio_mmio@ADDR */
+#define DT_PROP_VIRTIO_ROLE	"kvm-mm,role"		/* its use: "disk" or "swap" */
 
 #endif

@@ -139,6 +139,27 @@ done
 vmm boot "$GUEST" --mem 64M --cmdline "poke=0x4000000,0x1000" --timeout 60
 expect_rc "poke past the end of RAM is refused by the guest (exit 1)" 1
 
+# ---- initrd, fault trace, virtio-blk: what the VMM sets up and reports ------------------------
+# The initrd is loaded page-aligned just below the 1 MiB fault trace at the top of RAM; read
+# both back. (guest.elf serves as an initrd: any file will do.)
+rd_size=$(wc -c <"$GUEST")
+rd_gpa=$(((64 << 20) - (1 << 20) - (rd_size + 4095) / 4096 * 4096))
+vmm boot "$GUEST" --mem 64M --cmdline "exit=0" --timeout 60 --initrd "$GUEST" \
+	--dump "$rd_gpa,$rd_size,$T/initrd" --dump "$(((64 << 20) - (1 << 20))),4,$T/trace" \
+	--fault-stats
+expect_rc "boot with --initrd and --fault-stats exits 0" 0
+tap_check "the initrd is in RAM below the fault trace" cmp -s "$GUEST" "$T/initrd"
+tap_check "the fault trace header starts with its magic" [ "$(cat "$T/trace")" = VMFT ]
+expect_out "--fault-stats prints the fault summary" "^vmm: faults total=[0-9]* dropped=" "$T/err"
+dd if=/dev/zero of="$T/disk.img" bs=512 count=2048 2>/dev/null
+dd if=/dev/zero of="$T/swap.img" bs=512 count=4096 2>/dev/null
+vmm boot "$GUEST" --mem 64M --cmdline "exit=0" --timeout 60 --disk "$T/disk.img,ro" \
+	--swap "$T/swap.img" -v
+expect_rc "boot with --disk and --swap exits 0" 0
+expect_out "-v prints the disk's counters" "^vmm: stat dev=disk requests=[0-9]* " "$T/err"
+expect_out "-v prints the swap's counters" "^vmm: stat dev=swap requests=[0-9]* " "$T/err"
+expect_out "-v prints KVM exit counts by reason" "^vmm: stat exits_io=[0-9]* exits_mmio=" "$T/err"
+
 # ---- bad input: one line, the right status, no crash ------------------------------------------
 for kind in not-elf elf32 wrong-arch not-exec truncated outside-ram low-load overlap bad-entry; do
 	"$H/mkelf" "$kind" "$T/$kind.elf"
@@ -156,6 +177,33 @@ expect_error "--cpus 0" 2 "--cpus" boot "$GUEST" --cpus 0
 expect_error "--timeout unparsable" 2 "--timeout" boot "$GUEST" --timeout soon
 expect_error "--config missing" 2 "$T/missing.conf" boot "$GUEST" --config "$T/missing.conf"
 expect_error "--config is a directory" 2 "$T" boot "$GUEST" --config "$T"
+expect_error "--initrd missing" 2 "--initrd $T/missing.img: No such file" \
+	boot "$GUEST" --initrd "$T/missing.img"
+expect_error "--initrd is a directory" 2 "--initrd $T: not a regular file" \
+	boot "$GUEST" --initrd "$T"
+: >"$T/empty.img"
+expect_error "--initrd empty" 2 "--initrd $T/empty.img: empty file" \
+	boot "$GUEST" --initrd "$T/empty.img"
+dd if=/dev/zero of="$T/big.img" bs=1 count=0 seek=300M 2>/dev/null
+expect_error "--initrd larger than RAM" 2 "314572800 bytes (300M) do not fit in guest RAM: 256M" \
+	boot "$GUEST" --initrd "$T/big.img"
+expect_error "--trace-size not whole pages" 2 "--trace-size 5000: not a multiple of 4K" \
+	boot "$GUEST" --trace-size 5000
+expect_error "--trace-size larger than RAM" 2 "--trace-size 64M: does not fit in guest RAM" \
+	boot "$GUEST" --mem 64M --trace-size 64M
+expect_error "--disk missing" 2 "--disk $T/missing.img: No such file" \
+	boot "$GUEST" --disk "$T/missing.img"
+expect_error "--disk is a directory" 2 "--disk $T: is a directory" boot "$GUEST" --disk "$T"
+expect_error "--disk empty" 2 "--disk $T/empty.img: empty" boot "$GUEST" --disk "$T/empty.img"
+dd if=/dev/zero of="$T/odd.img" bs=1 count=1000 2>/dev/null
+expect_error "--disk not whole sectors" 2 "size 1000 bytes is not a multiple of 512" \
+	boot "$GUEST" --disk "$T/odd.img"
+expect_error "--disk with an unknown option" 2 "unknown disk option 'bogus'" \
+	boot "$GUEST" --disk "$T/disk.img,bogus"
+expect_error "--swap with an option" 2 "a swap device takes none" \
+	boot "$GUEST" --swap "$T/swap.img,ro"
+expect_error "--swap the same file as --disk" 2 "the same file as --disk" \
+	boot "$GUEST" --disk "$T/disk.img" --swap "$T/../$(basename "$T")/disk.img"
 printf 'mem = 64M\nthis line is wrong\n' >"$T/bad.conf"
 expect_error "config file with a bad line names file:line" 2 "bad.conf:2" \
 	boot "$GUEST" --config "$T/bad.conf"

@@ -241,6 +241,45 @@ static bool test_fault_trace(void)
 	return true;
 }
 
+/* virtio-mmio devices: Linux's binding (compatible, reg, interrupts) and their role. */
+static bool test_virtio(void)
+{
+	struct dt_params p = std;
+	int sub, n = 0;
+
+	CHECK(build(&p));
+	CHECK(fdt_node_offset_by_compatible(blob, -1, DT_COMPAT_VIRTIO_MMIO) == -FDT_ERR_NOTFOUND);
+	p.nr_virtio = 2;
+	p.virtio[0] = (struct dt_virtio){ VIRTIO_MMIO_BASE, IRQ_VIRTIO_BASE, "disk" };
+	p.virtio[1] = (struct dt_virtio){ VIRTIO_MMIO_BASE + VIRTIO_MMIO_STRIDE,
+					  IRQ_VIRTIO_BASE + 1, "swap" };
+	CHECK(build(&p));
+	CHECK(prop_str("/virtio_mmio@d0000000", "compatible", "virtio,mmio"));
+	CHECK(prop_reg("/virtio_mmio@d0000000", VIRTIO_MMIO_BASE, 0x200));
+	CHECK(prop_u32("/virtio_mmio@d0000000", "interrupts", 16));
+	CHECK(prop_str("/virtio_mmio@d0000000", DT_PROP_VIRTIO_ROLE, "disk"));
+	CHECK(prop_str("/virtio_mmio@d0001000", "compatible", "virtio,mmio"));
+	CHECK(prop_reg("/virtio_mmio@d0001000", VIRTIO_MMIO_BASE + VIRTIO_MMIO_STRIDE, 0x200));
+	CHECK(prop_u32("/virtio_mmio@d0001000", "interrupts", 17));
+	CHECK(prop_str("/virtio_mmio@d0001000", DT_PROP_VIRTIO_ROLE, "swap"));
+	for (sub = fdt_node_offset_by_compatible(blob, -1, DT_COMPAT_VIRTIO_MMIO); sub >= 0;
+	     sub = fdt_node_offset_by_compatible(blob, sub, DT_COMPAT_VIRTIO_MMIO))
+		n++;
+	CHECK(n == 2);
+	/* Swap alone keeps its slot; a device without a role has no role property. */
+	p.nr_virtio = 1;
+	p.virtio[0] = p.virtio[1];
+	p.virtio[0].role = NULL;
+	CHECK(build(&p));
+	CHECK(node("/virtio_mmio@d0000000") < 0);
+	CHECK(prop_u32("/virtio_mmio@d0001000", "interrupts", 17));
+	CHECK(!fdt_getprop(blob, node("/virtio_mmio@d0001000"), DT_PROP_VIRTIO_ROLE, NULL));
+	/* More devices than slots is a caller bug, refused. */
+	p.nr_virtio = VIRTIO_MMIO_MAX_DEVS + 1;
+	CHECK(dt_build(blob, sizeof(blob), &p, &e) == -EINVAL);
+	return true;
+}
+
 static bool test_one_cpu_and_big_memory(void)
 {
 	struct dt_params p = std;
@@ -261,12 +300,23 @@ static bool test_largest_fits(void)
 {
 	static char cmdline[VMM_CMDLINE_MAX];
 	struct dt_params p = std;
+	unsigned int i;
 
 	memset(cmdline, 'x', sizeof(cmdline) - 1);
 	p.cmdline = cmdline;
 	p.nr_cpus = VMM_MAX_CPUS;
+	p.initrd_start = 0x10000000;
+	p.initrd_end = 0x20000000;
+	p.trace_gpa = 0x20000000;
+	p.trace_size = 0x1000;
+	p.nr_virtio = VIRTIO_MMIO_MAX_DEVS;
+	for (i = 0; i < VIRTIO_MMIO_MAX_DEVS; i++)
+		p.virtio[i] = (struct dt_virtio){ VIRTIO_MMIO_BASE + i * VIRTIO_MMIO_STRIDE,
+						  IRQ_VIRTIO_BASE + i, "disk" };
 	CHECK(build(&p));
 	CHECK(prop_u32("/cpus/cpu@63", "reg", 63));
+	CHECK(prop_u32("/virtio_mmio@d0007000", "interrupts", IRQ_VIRTIO_BASE + 7));
+	tap_diag("largest tree: %u of %u bytes", fdt_totalsize(blob), BOOT_FDT_MAX);
 	return true;
 }
 
@@ -285,7 +335,7 @@ static bool test_no_room(void)
 
 int main(void)
 {
-	tap_plan(12);
+	tap_plan(13);
 	TAP_RUN(test_header_and_root);
 	TAP_RUN(test_memory);
 	TAP_RUN(test_chosen);
@@ -295,6 +345,7 @@ int main(void)
 	TAP_RUN(test_optional_properties);
 	TAP_RUN(test_initrd);
 	TAP_RUN(test_fault_trace);
+	TAP_RUN(test_virtio);
 	TAP_RUN(test_one_cpu_and_big_memory);
 	TAP_RUN(test_largest_fits);
 	TAP_RUN(test_no_room);

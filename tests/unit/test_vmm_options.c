@@ -232,6 +232,37 @@ static bool test_trace_flags(void)
 	return true;
 }
 
+static bool test_disk_flags(void)
+{
+	const char *f = CONF("disk.conf", "disk = \"my disk.img,ro\"\nswap = swap.img\n");
+
+	CHECK(PARSE("g") == 0 && !o.disk.path[0] && !o.swap.path[0]);
+	CHECK(PARSE("g", "--disk", "d.img", "--swap", "s.img") == 0);
+	CHECK(!strcmp(o.disk.path, "d.img") && !o.disk.ro && !strcmp(o.swap.path, "s.img"));
+	CHECK(PARSE("g", "--disk=d.img,ro") == 0 && !strcmp(o.disk.path, "d.img") && o.disk.ro);
+	CHECK(PARSE("g", "--disk", "d.img,ro,ro") == 0 && o.disk.ro);
+	CHECK(PARSE("g", "--config", f) == 0 && !strcmp(o.disk.path, "my disk.img"));
+	CHECK(o.disk.ro && !strcmp(o.swap.path, "swap.img"));
+	/* The last --disk wins whole: its ro or lack of it too. */
+	CHECK(PARSE("g", "--config", f, "--disk", "other.img") == 0);
+	CHECK(!strcmp(o.disk.path, "other.img") && !o.disk.ro);
+	CHECK(failed_with(PARSE("g", "--disk", "d.img,bogus"), "--disk d.img,bogus: ",
+			  "unknown disk option 'bogus' (there is only 'ro')"));
+	CHECK(failed_with(PARSE("g", "--disk", "d.img,"), "--disk d.img,: ",
+			  "unknown disk option ''"));
+	CHECK(failed_with(PARSE("g", "--disk", "d.img,rw"), "--disk", "unknown disk option 'rw'"));
+	CHECK(failed_with(PARSE("g", "--disk", ",ro"), "--disk ,ro: ", "empty file name"));
+	CHECK(failed_with(PARSE("g", "--disk", ""), "--disk : ", "empty file name"));
+	CHECK(failed_with(PARSE("g", "--swap", "s.img,ro"), "--swap s.img,ro: ",
+			  "unknown option 'ro' (a swap device takes none)"));
+	CHECK(failed_with(PARSE("g", "--disk", "x.img", "--swap", "x.img"), "--swap x.img: ",
+			  "the same file as --disk"));
+	CHECK(failed_with(PARSE("g", "--disk"), "--disk: ", "missing FILE[,ro]"));
+	f = CONF("disk2.conf", "disk = a.img,fast\n");
+	CHECK(failed_with(PARSE("g", "--config", f), f, ":1: disk = a.img,fast: unknown disk"));
+	return true;
+}
+
 static bool test_image_count(void)
 {
 	CHECK(failed_with(PARSE("--mem", "64M"), "boot: ", "missing IMAGE"));
@@ -419,7 +450,7 @@ int main(void)
 		perror("mkdtemp");
 		return 1;
 	}
-	tap_plan(20);
+	tap_plan(21);
 	TAP_RUN(test_parse_size);
 	TAP_RUN(test_fmt_size);
 	TAP_RUN(test_defaults);
@@ -431,6 +462,7 @@ int main(void)
 	TAP_RUN(test_unknown_and_malformed_flags);
 	TAP_RUN(test_initrd);
 	TAP_RUN(test_trace_flags);
+	TAP_RUN(test_disk_flags);
 	TAP_RUN(test_image_count);
 	TAP_RUN(test_config_then_flags);
 	TAP_RUN(test_config_syntax);

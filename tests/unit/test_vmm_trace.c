@@ -39,7 +39,7 @@ static void fresh(u32 cpus)
 	ncpu = cpus;
 	nent = trace_ring_entries(SIZE, cpus);
 	memset(buf, 0xee, SIZE);
-	trace_init(buf, SIZE, ncpu, nent);
+	trace_init(buf, ncpu, nent);
 }
 
 /* What the guest does per fault: fill entry head[cpu], bump head[cpu] or count a drop. */
@@ -95,8 +95,10 @@ static bool test_init_writes_the_header(void)
 	CHECK(hdr()->magic == FAULT_TRACE_MAGIC && !memcmp(buf, "VMFT", 4));
 	CHECK(hdr()->version == FAULT_TRACE_VERSION);
 	CHECK(hdr()->nr_cpus == 3 && hdr()->ring_entries == nent);
-	for (i = 16; i < SIZE; i++)
-		CHECKF(buf[i] == 0, "byte %llu not zeroed", (unsigned long long)i);
+	for (i = 16; i < HDR; i++)
+		CHECKF(buf[i] == 0, "header byte %llu not zeroed", (unsigned long long)i);
+	for (i = HDR; i < SIZE; i++)
+		CHECKF(buf[i] == 0xee, "ring byte %llu touched", (unsigned long long)i);
 	/* Nothing recorded yet: an empty table. */
 	CHECK(parse() == 0 && st.total == 0 && st.dropped == 0 && st.ignored == 0);
 	return true;
@@ -183,10 +185,13 @@ static bool test_malicious_heads(void)
 	hdr()->dropped[1] = 2;				/* the sum saturates */
 	CHECK(parse() == 0);
 	CHECK(st.clamped == 2 && st.dropped == UINT64_MAX);
-	/* Ring 0 holds one real record and zeroes (type none, 0 ticks); ring 1 zeroes. */
-	CHECK(st.total == 2ULL * nent);
+	/* Ring 0 holds one real record, then never-written garbage (type 0xeeee), as ring 1. */
+	CHECK(st.total == 1 && st.ignored == 2ULL * nent - 1);
 	CHECK(st.type[FT_ANON_NEW].count == 1 && st.type[FT_ANON_NEW].max == 7);
-	CHECK(st.type[FT_NONE].count == 2ULL * nent - 1);
+	/* Zeroed entries are type none, 0 ticks: counted as such. */
+	memset(buf + HDR, 0, SIZE - HDR);
+	CHECK(parse() == 0 && st.total == 2ULL * nent);
+	CHECK(st.type[FT_NONE].count == 2ULL * nent && st.type[FT_NONE].max == 0);
 	return true;
 }
 
