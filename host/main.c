@@ -92,6 +92,7 @@ static void print_stats(const struct run_result *r)
 	vmm_err("stat run_us=%llu", (unsigned long long)run);
 	vmm_err("stat total_us=%llu", (unsigned long long)(now_us() - vmm_start_us));
 	vmm_err("stat maxrss_kib=%ld", ru.ru_maxrss);
+	vmm_err("stat entry_rss_kib=%ld", r->entry_rss_kib);
 	vm_print_exit_stats(&vm);
 }
 

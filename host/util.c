@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,6 +19,13 @@ u64 vmm_start_us;
 __attribute__((constructor(101))) static void stamp_start(void)
 {
 	vmm_start_us = now_us();
+}
+
+long peak_rss_kib(void)
+{
+	struct rusage ru;
+
+	return getrusage(RUSAGE_SELF, &ru) ? -1 : ru.ru_maxrss;
 }
 
 u64 now_us(void)

@@ -51,6 +51,8 @@ const char *fmt_size(char *buf, size_t len, u64 size);
 
 /* Microseconds on CLOCK_MONOTONIC; vmm_start_us is taken before main() runs. */
 u64 now_us(void);
+/* Peak resident set size of the VMM so far, in KiB (getrusage ru_maxrss), or -1. */
+long peak_rss_kib(void);
 extern u64 vmm_start_us;
 
 /*

@@ -177,6 +177,7 @@ void vcpu_run(struct vcpu *v, u64 timeout_ms, struct run_result *r)
 		}
 		armed = true;
 	}
+	r->entry_rss_kib = peak_rss_kib();
 	r->first_run_us = now_us();
 	for (;;) {
 		if (ioctl(v->fd, KVM_RUN, 0) < 0) {

@@ -30,6 +30,8 @@ struct run_result {
 	enum run_stop why;
 	u32 value;		/* RUN_EXIT_PORT: the 32 bits the guest wrote */
 	u64 first_run_us;	/* now_us() just before the first KVM_RUN */
+	long entry_rss_kib;	/* peak RSS just before the first KVM_RUN: the VMM's own cost
+				 * plus the image, tables and initrd it wrote into guest RAM */
 	u64 end_us;		/* now_us() when the loop ended */
 	struct errbuf err;	/* otherwise what happened, for "vmm: <msg>" */
 };
