@@ -70,6 +70,13 @@ $(B)/progs/%: tests/guest/%.c $(wildcard tests/guest/*.h)
 	@echo "  MUSLCC  $<"
 	$(Q)$(MUSLCC) $(PROG_CFLAGS) -o $@ $<
 
+# The guest's initramfs: every program at /, tests/guest/init.c as /init (the suite runner).
+$(B)/initramfs.cpio: $(PROGS)
+	@echo "  CPIO    $@"
+	$(Q)rm -rf $(B)/initramfs && mkdir -p $(B)/initramfs && cp $(PROGS) $(B)/initramfs/
+	$(Q)cd $(B)/initramfs && find . -mindepth 1 | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet >../initramfs.cpio
+
 # ---- integration helpers (static: they also run inside the nested initramfs) -------------
 ITEST_SRCS := $(wildcard tests/integration/*.c)
 ITESTS := $(patsubst tests/integration/%.c,$(B)/integration/%,$(ITEST_SRCS))
@@ -127,20 +134,22 @@ $(B)/fuzz/replay_%: $(B)/fuzz/replay.o $(B)/fuzz/fuzz_%.o $(FUZZ_DEV_OBJS)
 $(B)/fuzz/fuzz_blk_dev: tests/fuzz/fuzz_blk_dev.c $(wildcard virtio/*_dev.c virtio/*.h)
 	@mkdir -p $(@D)
 	@echo "  CLANG   $@ (libFuzzer)"
-	$(Q)$(CLANG) $(COMMON) -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -o $@ \
+	$(Q)$(CLANG) $(COMMON) -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -o $@ \
 		$(filter %.c,$^)
 fuzz: $(B)/fuzz/fuzz_blk_dev
 	@mkdir -p $(B)/fuzz/corpus
 	$< -max_total_time=$(FUZZ_TIME) $(B)/fuzz/corpus tests/fuzz/corpus/blk_dev
 
 # ---- top-level targets -------------------------------------------------------------------
-all: deps vmm guest/guest.elf $(PROGS) $(UNIT_BINS) $(ITESTS) $(FUZZ_REPLAY)
+all: deps vmm guest/guest.elf $(PROGS) $(B)/initramfs.cpio $(UNIT_BINS) $(ITESTS) $(FUZZ_REPLAY)
 
 deps:
 	$(Q)scripts/deps.sh
 
 unit: $(UNIT_BINS) $(FUZZ_REPLAY)
 progs: $(PROGS)
+initramfs: $(B)/initramfs.cpio
 
 run: all
 	$(Q)scripts/run.sh
@@ -154,7 +163,7 @@ bench: all
 clean:
 	rm -rf $(B) vmm guest/guest.elf
 
-.PHONY: all deps unit progs run test bench clean fuzz
+.PHONY: all deps unit progs initramfs run test bench clean fuzz
 .SECONDARY:
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -186,7 +186,10 @@ static void blk_req_finish(struct blk_dev *dev, struct blk_req *req, int err)
 
 /* ---- running requests ------------------------------------------------------------------ */
 
-/* Copy up to @len bytes of @src into segments @iov[0..n); return the bytes copied. */
+/*
+ * Copy up to @len bytes of @src into segments @iov[0..n); return the bytes copied. Empty
+ * segments have a NULL base and are skipped.
+ */
 static u32 blk_iov_fill(const struct vq_iov *iov, unsigned int n, const void *src, u32 len)
 {
 	u32 done = 0, chunk;
@@ -194,6 +197,8 @@ static u32 blk_iov_fill(const struct vq_iov *iov, unsigned int n, const void *sr
 
 	for (i = 0; i < n && done < len; i++) {
 		chunk = MIN((u64)iov[i].len, (u64)(len - done));
+		if (!chunk)
+			continue;
 		memcpy(iov[i].base, (const u8 *)src + done, chunk);
 		done += chunk;
 	}

@@ -16,9 +16,9 @@
 #include <virtio/virtio_dev.h>
 #include <virtio/vq_dev.h>
 
-#define BLK_DEV_QUEUE_MAX	256			/* QueueNumMax, and in-flight requests */
-#define BLK_DEV_SEG_MAX		(VQ_MAX_SEGS - 2)	/* data segments per request (seg_max) */
-#define BLK_IO_QUEUED		1			/* backend: blk_dev_complete() comes later */
+#define BLK_DEV_QUEUE_MAX	256		/* QueueNumMax, and in-flight requests */
+#define BLK_DEV_SEG_MAX		(VQ_MAX_SEGS - 2) /* data segments per request (seg_max) */
+#define BLK_IO_QUEUED		1		/* backend: blk_dev_complete() comes later */
 
 struct blk_req;
 
@@ -41,7 +41,7 @@ struct blk_dev_params {
 	u64 capacity;			/* in 512-byte sectors */
 	bool read_only;			/* offer VIRTIO_BLK_F_RO; writes fail with IOERR */
 	bool flush;			/* offer VIRTIO_BLK_F_FLUSH */
-	u32 blk_size;			/* VIRTIO_BLK_F_BLK_SIZE: power of 2 >= 512; 0 means 512 */
+	u32 blk_size;			/* BLK_F_BLK_SIZE: power of 2 >= 512; 0 means 512 */
 	u16 queue_max;			/* power of 2 <= BLK_DEV_QUEUE_MAX; 0 means the max */
 	char id[VIRTIO_BLK_ID_BYTES];	/* the GET_ID string, NUL-padded */
 	const struct blk_backend_ops *backend;
@@ -70,7 +70,7 @@ struct blk_req {
 	u64 data_len;			/* bytes in the data segments */
 	u32 written;			/* data bytes the device writes on success */
 	u8 *status;			/* the status byte, in guest RAM */
-	struct vq_elem elem;		/* iov[0] header, iov[1..nseg-2] data, iov[nseg-1] status */
+	struct vq_elem elem;		/* iov[0] header, [1..nseg-2] data, [nseg-1] status */
 };
 
 struct blk_dev {

@@ -26,7 +26,8 @@ static u64 slot_hdr_pa(const struct blk_drv *bd, u16 i)
 
 static u64 slot_status_pa(const struct blk_drv *bd, u16 i)
 {
-	return bd->slot_pa + i * sizeof(struct blk_drv_slot) + offsetof(struct blk_drv_slot, status);
+	return bd->slot_pa + i * sizeof(struct blk_drv_slot) +
+	       offsetof(struct blk_drv_slot, status);
 }
 
 /* Largest power of 2 <= @n (n > 0). */
@@ -109,7 +110,8 @@ int blk_drv_submit(struct blk_drv *bd, u32 type, u64 sector, const struct vq_buf
 	if (head < 0 || bd->vq.num_free < n + 2)
 		return -ENOSPC;
 	blk_drv_fill_slot(bd, head, type, sector);
-	bd->buf[0] = (struct vq_buf){ slot_hdr_pa(bd, head), sizeof(struct virtio_blk_req_hdr), false };
+	bd->buf[0] = (struct vq_buf){ slot_hdr_pa(bd, head), sizeof(struct virtio_blk_req_hdr),
+				      false };
 	for (k = 0; k < n; k++)
 		bd->buf[1 + k] = (struct vq_buf){ data[k].pa, data[k].len, write };
 	bd->buf[n + 1] = (struct vq_buf){ slot_status_pa(bd, head), 1, true };

@@ -43,7 +43,7 @@ struct blk_drv {
 	struct blk_drv_slot *slot;	/* vq.num slots, indexed by head */
 	u64 slot_pa;
 	u64 capacity;			/* sectors */
-	u32 seg_max;			/* data segments per request: device's, <= BLK_DRV_SEG_MAX */
+	u32 seg_max;			/* data segments per request, <= BLK_DRV_SEG_MAX */
 	u32 blk_size;
 	bool ro, flush;			/* VIRTIO_BLK_F_RO, VIRTIO_BLK_F_FLUSH negotiated */
 	u64 kicks;			/* notifications sent */

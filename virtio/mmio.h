@@ -13,11 +13,11 @@
 #define VIRTIO_MMIO_VERSION		0x004	/* R: 2 */
 #define VIRTIO_MMIO_DEVICE_ID		0x008	/* R: VIRTIO_ID_* */
 #define VIRTIO_MMIO_VENDOR_ID		0x00c	/* R */
-#define VIRTIO_MMIO_DEVICE_FEATURES	0x010	/* R: 32 feature bits, page DEVICE_FEATURES_SEL */
+#define VIRTIO_MMIO_DEVICE_FEATURES	0x010	/* R: 32 bits, page DEVICE_FEATURES_SEL */
 #define VIRTIO_MMIO_DEVICE_FEATURES_SEL	0x014	/* W */
-#define VIRTIO_MMIO_DRIVER_FEATURES	0x020	/* W: 32 feature bits, page DRIVER_FEATURES_SEL */
+#define VIRTIO_MMIO_DRIVER_FEATURES	0x020	/* W: 32 bits, page DRIVER_FEATURES_SEL */
 #define VIRTIO_MMIO_DRIVER_FEATURES_SEL	0x024	/* W */
-#define VIRTIO_MMIO_QUEUE_SEL		0x030	/* W: the queue the QUEUE_* registers name */
+#define VIRTIO_MMIO_QUEUE_SEL		0x030	/* W: queue the QUEUE_* registers name */
 #define VIRTIO_MMIO_QUEUE_NUM_MAX	0x034	/* R: 0 if the queue does not exist */
 #define VIRTIO_MMIO_QUEUE_NUM		0x038	/* W: queue size */
 #define VIRTIO_MMIO_QUEUE_READY		0x044	/* RW */
@@ -32,18 +32,18 @@
 #define VIRTIO_MMIO_QUEUE_DEVICE_LOW	0x0a0	/* W: device area (used ring) */
 #define VIRTIO_MMIO_QUEUE_DEVICE_HIGH	0x0a4
 #define VIRTIO_MMIO_SHM_SEL		0x0ac	/* W: shared memory region (we have none) */
-#define VIRTIO_MMIO_SHM_LEN_LOW		0x0b0	/* R: ~0 for a region that does not exist */
+#define VIRTIO_MMIO_SHM_LEN_LOW		0x0b0	/* R: ~0: no such region */
 #define VIRTIO_MMIO_SHM_LEN_HIGH	0x0b4
 #define VIRTIO_MMIO_SHM_BASE_LOW	0x0b8
 #define VIRTIO_MMIO_SHM_BASE_HIGH	0x0bc
-#define VIRTIO_MMIO_QUEUE_RESET		0x0c0	/* RW: only with VIRTIO_F_RING_RESET (not offered) */
+#define VIRTIO_MMIO_QUEUE_RESET		0x0c0	/* RW: F_RING_RESET, not offered */
 #define VIRTIO_MMIO_CONFIG_GENERATION	0x0fc	/* R */
 #define VIRTIO_MMIO_CONFIG		0x100	/* device-specific configuration space */
 
 #define VIRTIO_MMIO_MAGIC		0x74726976	/* "virt" read as a little-endian u32 */
 #define VIRTIO_MMIO_VERSION_2		2
 #define VIRTIO_MMIO_VENDOR		0x4d4d564b	/* "KVMM" */
-#define VIRTIO_MMIO_REGION_SIZE		0x200		/* registers + 256 bytes of config */
+#define VIRTIO_MMIO_REGION_SIZE		0x200	/* registers + 256 bytes of config */
 
 /* ---- InterruptStatus / InterruptACK bits ------------------------------------------ */
 #define VIRTIO_MMIO_INT_VRING		0x1	/* used buffer notification */

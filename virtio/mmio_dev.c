@@ -125,7 +125,9 @@ static enum virtio_err mmio_reg_read(struct mmio_dev *m, u64 off, u32 *val)
 		*val = VIRTIO_MMIO_VENDOR;
 		break;
 	case VIRTIO_MMIO_DEVICE_FEATURES:
-		*val = m->dev_features_sel < 2 ? (u32)(vdev->features >> (32 * m->dev_features_sel)) : 0;
+		*val = 0;
+		if (m->dev_features_sel < 2)
+			*val = vdev->features >> (32 * m->dev_features_sel);
 		break;
 	case VIRTIO_MMIO_QUEUE_NUM_MAX:
 		*val = vq ? vdev->queue_max : 0;
@@ -166,7 +168,8 @@ static enum virtio_err mmio_config_read(struct mmio_dev *m, u64 off, void *data,
 	if (off % len)
 		return VIRTIO_E_ACCESS;
 	if (off < vdev->config_size)
-		memcpy(data, (const u8 *)vdev->config + off, MIN((u64)len, vdev->config_size - off));
+		memcpy(data, (const u8 *)vdev->config + off,
+		       MIN((u64)len, vdev->config_size - off));
 	return VIRTIO_E_NONE;
 }
 

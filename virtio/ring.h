@@ -24,7 +24,7 @@ _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "virtio rings are litt
 #define VRING_DESC_F_WRITE		2	/* device-writable (else device-readable) */
 #define VRING_DESC_F_INDIRECT		4	/* buffer is a table of descriptors */
 #define VRING_AVAIL_F_NO_INTERRUPT	1	/* driver: no used-buffer notification wanted */
-#define VRING_USED_F_NO_NOTIFY		1	/* device: no available-buffer notification wanted */
+#define VRING_USED_F_NO_NOTIFY		1	/* device: no kick wanted */
 
 #define VRING_MAX_SIZE			32768	/* largest queue size of a split ring */
 #define VRING_DESC_ALIGN		16

@@ -16,7 +16,7 @@
 
 /* Per-segment flags. */
 #define VQ_SEG_WRITE		0x1	/* device-writable */
-#define VQ_SEG_BAD		0x2	/* addr/len outside guest RAM or overflowing: base is NULL */
+#define VQ_SEG_BAD		0x2	/* outside guest RAM or wrapping: base is NULL */
 
 /* One segment, laid out like struct iovec so it can go straight to preadv()/io_uring. */
 struct vq_iov {

@@ -337,7 +337,8 @@ static bool test_queue_bad_sizes(void)
 
 	CHECK(negotiate(t, F_VERSION_1));
 	for (i = 0; i < ARRAY_SIZE(bad); i++) {
-		CHECKF(setup_queue(t, bad[i], 0x10000, 0x20000, 0x30000) == -EINVAL, "num %u", bad[i]);
+		CHECKF(setup_queue(t, bad[i], 0x10000, 0x20000, 0x30000) == -EINVAL, "num %u",
+		       bad[i]);
 		CHECK(rd32(t, VIRTIO_MMIO_QUEUE_READY) == 0 && !t->dev->vq.ready);
 	}
 	CHECK(t->dev->vdev.err[VIRTIO_E_QUEUE_SETUP] == ARRAY_SIZE(bad) && t->logs == 1);
@@ -445,7 +446,7 @@ static bool test_nonexistent_queue(void)
 	return true;
 }
 
-/* ---- interrupts, notify, config ---------------------------------------------------------------- */
+/* ---- interrupts, notify, config ------------------------------------------------------------ */
 
 static bool test_interrupt_status_and_ack(void)
 {
@@ -559,7 +560,8 @@ static bool test_writes_to_read_only_registers(void)
 	static const u32 ro[] = {
 		VIRTIO_MMIO_MAGIC_VALUE, VIRTIO_MMIO_VERSION, VIRTIO_MMIO_DEVICE_ID,
 		VIRTIO_MMIO_VENDOR_ID, VIRTIO_MMIO_DEVICE_FEATURES, VIRTIO_MMIO_QUEUE_NUM_MAX,
-		VIRTIO_MMIO_INTERRUPT_STATUS, VIRTIO_MMIO_CONFIG_GENERATION, VIRTIO_MMIO_SHM_LEN_LOW,
+		VIRTIO_MMIO_INTERRUPT_STATUS, VIRTIO_MMIO_CONFIG_GENERATION,
+		VIRTIO_MMIO_SHM_LEN_LOW,
 		VIRTIO_MMIO_QUEUE_RESET, 0x0fc - 4, 0x0c4,
 	};
 	struct mt *t = mt_new(0);
@@ -587,7 +589,8 @@ static bool test_reads_of_write_only_registers(void)
 
 	for (i = 0; i < ARRAY_SIZE(wo); i++) {
 		v = 0xdeadbeef;
-		CHECKF(mmio_dev_read(&t->m, wo[i], &v, 4) == -EINVAL && v == 0, "register %#x", wo[i]);
+		CHECKF(mmio_dev_read(&t->m, wo[i], &v, 4) == -EINVAL && v == 0, "register %#x",
+		       wo[i]);
 	}
 	mt_free(t);
 	return true;

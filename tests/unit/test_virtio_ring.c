@@ -80,7 +80,8 @@ static bool test_need_event_exhaustive_small(void)
 				u16 o = old, n = old + d, e = old - 20 + ev;
 				bool want = (u16)(e - o) < d;
 
-				CHECKF(vring_need_event(e, n, o) == want, "e %u n %u o %u", e, n, o);
+				CHECKF(vring_need_event(e, n, o) == want, "e %u n %u o %u",
+				       e, n, o);
 			}
 	return true;
 }

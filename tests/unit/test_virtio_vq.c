@@ -73,7 +73,8 @@ static bool pop_breaks(struct vqt *t, enum virtio_err e)
 	return true;
 }
 
-#define D(a, l, f, n)	((struct vring_desc){ .addr = (a), .len = (l), .flags = (f), .next = (n) })
+#define D(a, l, f, n)	((struct vring_desc){ .addr = (a), .len = (l), .flags = (f), \
+					 .next = (n) })
 #define NEXT		VRING_DESC_F_NEXT
 #define WRITE		VRING_DESC_F_WRITE
 #define INDIRECT	VRING_DESC_F_INDIRECT
@@ -387,7 +388,9 @@ static bool test_indirect_after_direct_descriptors(void)
 {
 	struct vqt *t = vqt_new(16, true, true);
 	u64 tab = t->buf + 8192;
-	struct vring_desc d[2] = { D(t->buf + 512, 512, NEXT | WRITE, 1), D(t->buf + 1024, 1, WRITE, 0) };
+	struct vring_desc d[2] = {
+		D(t->buf + 512, 512, NEXT | WRITE, 1), D(t->buf + 1024, 1, WRITE, 0),
+	};
 	struct vring_desc c[2] = { D(t->buf, 16, NEXT, 1), D(tab, sizeof(d), INDIRECT, 0) };
 
 	put_table(t, tab, d, 2);
@@ -445,7 +448,9 @@ static bool test_indirect_with_next_breaks_queue(void)
 	struct vqt *t = vqt_new(16, true, true);
 	u64 tab = t->buf + 8192;
 	struct vring_desc d[1] = { D(t->buf, 16, 0, 0) };
-	struct vring_desc c[2] = { D(tab, sizeof(d), INDIRECT | NEXT, 1), D(t->buf + 64, 1, WRITE, 0) };
+	struct vring_desc c[2] = {
+		D(tab, sizeof(d), INDIRECT | NEXT, 1), D(t->buf + 64, 1, WRITE, 0),
+	};
 
 	put_table(t, tab, d, 1);
 	CHECK(vqt_chain(t, c, 2, 0xffff) >= 0);
@@ -718,7 +723,9 @@ static bool test_out_of_order_free_list(void)
 	for (round = 0; round < 3000; round++) {
 		unsigned int n = 1 + (seed = seed * 1103515245 + 12345) % 3;
 		u64 tag = t->buf + (round % 64) * 512;
-		struct vq_buf b[3] = { { tag, 1, true }, { tag + 1, 1, true }, { tag + 2, 1, true } };
+		struct vq_buf b[3] = {
+			{ tag, 1, true }, { tag + 1, 1, true }, { tag + 2, 1, true },
+		};
 
 		if (vq_drv_add(&t->drv, b, n, (void *)(uintptr_t)tag) >= 0) {
 			CHECK(vq_pop(&t->vq, &held[nheld]) == 1);

@@ -117,6 +117,8 @@ static inline int rd_run(struct ramdisk *rd, const struct rd_op *o)
 			fprintf(stderr, "ramdisk: I/O past the end: device check missing\n");
 			abort();
 		}
+		if (!o->iov[i].len)
+			continue;	/* an empty segment has no base */
 		if (o->op == RD_READ)
 			memcpy(o->iov[i].base, rd->data + off, o->iov[i].len);
 		else
