@@ -39,7 +39,8 @@ vmm: $(VMM_OBJS)
 	$(Q)$(CC) -static -o $@ $^ $(VMM_LDLIBS)
 
 # ---- guest kernel -----------------------------------------------------------------------
-GUEST_SRCS := $(wildcard guest/*/*.c guest/*/*.S) $(wildcard mm/*.c) $(wildcard virtio/*_drv.c)
+GUEST_SRCS := $(wildcard guest/*/*.c guest/*/*.S) $(wildcard guest/fs/ext2/*.c) \
+	$(wildcard mm/*.c) $(wildcard virtio/*_drv.c)
 GUEST_OBJS := $(patsubst %,$(B)/guest/%.o,$(GUEST_SRCS))
 GUEST_CFLAGS := $(COMMON) $(FREESTANDING) -Iguest/include -Iguest/arch/include \
 	-mno-red-zone -mcmodel=kernel -fno-pic -fno-pie -fno-stack-protector \
@@ -91,11 +92,15 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
 # Everything a unit test may link: shared code built freestanding (proving it needs no libc)
 # but instrumented, the testable parts of host/, and the test harness (software MMU, arena).
-UNIT_LIB_SRCS := $(wildcard mm/*.c virtio/*.c) $(filter-out host/main.c,$(wildcard host/*.c)) \
-	$(wildcard tests/unit/lib/*.c)
+UNIT_LIB_SRCS := $(wildcard mm/*.c virtio/*.c guest/fs/ext2/*.c) \
+	$(filter-out host/main.c,$(wildcard host/*.c)) $(wildcard tests/unit/lib/*.c)
 UNIT_LIB_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(UNIT_LIB_SRCS))
 UNIT_INC := -Itests/unit/include
 $(B)/unit/obj/mm/%.o: mm/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (unit)"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/unit/obj/guest/fs/ext2/%.o: guest/fs/ext2/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (unit)"
 	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -c $< -o $@

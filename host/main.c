@@ -422,6 +422,36 @@ static int cmd_probe(int argc, char **argv, const char *cmd)
 	return 0;
 }
 
+/*
+ * ./vmm test [IMAGE] [FLAGS]: boot IMAGE (default DEFAULT_GUEST) with TEST_CONFIG unless the
+ * flags name a --config: the guest's init runs the fault test suite, and the exit status is
+ * init's, 0 only when every test passed. Flags override the file as for boot.
+ */
+#define DEFAULT_GUEST	"guest/guest.elf"
+#define TEST_CONFIG	"configs/test.conf"
+
+static int cmd_test(int argc, char **argv, const char *cmd)
+{
+	char **args = calloc(argc + 4, sizeof(*args));
+	bool has_config = false;
+	int i, n = 0;
+
+	if (!args)
+		die("out of memory");
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9))
+			has_config = true;
+	if (argc == 0 || argv[0][0] == '-')
+		args[n++] = DEFAULT_GUEST;
+	if (!has_config) {
+		args[n++] = "--config";
+		args[n++] = TEST_CONFIG;
+	}
+	for (i = 0; i < argc; i++)
+		args[n++] = argv[i];
+	return cmd_boot(n, args, cmd);
+}
+
 int main(int argc, char **argv)
 {
 	char cmd[256];
@@ -430,9 +460,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	join_args(cmd, sizeof(cmd), argc, argv);
 	if (!sub)
-		die_usage("missing subcommand (boot, probe); see ./vmm --help");
+		die_usage("missing subcommand (boot, test, probe); see ./vmm --help");
 	if (!strcmp(sub, "boot"))
 		return cmd_boot(argc - 2, argv + 2, cmd);
+	if (!strcmp(sub, "test"))
+		return cmd_test(argc - 2, argv + 2, cmd);
 	if (!strcmp(sub, "probe"))
 		return cmd_probe(argc - 2, argv + 2, cmd);
 	if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {

@@ -472,11 +472,15 @@ void opts_print_help(FILE *f)
 
 	fprintf(f,
 		"usage: ./vmm boot IMAGE [options]   boot the x86-64 ELF kernel IMAGE under KVM\n"
-		"       ./vmm probe [-v]             check that /dev/kvm is usable; exit 0 if so\n"
+		"       ./vmm test [IMAGE] [options] boot IMAGE (default guest/guest.elf) with\n"
+		"                                    configs/test.conf: the guest runs the fault\n"
+		"                                    test suite; exit 0 only if every test passes\n"
+		"       ./vmm probe [-v]             check that /dev/kvm is hardware-assisted KVM;\n"
+		"                                    exit 0 if so\n"
 		"       ./vmm --help | help          this text\n"
 		"       ./vmm --version | version    the version\n"
 		"\n"
-		"boot options:\n");
+		"boot and test options:\n");
 	for (i = 0; i < ARRAY_SIZE(boot_opts); i++) {
 		const struct opt_def *d = &boot_opts[i];
 		char flag[64];

@@ -1,25 +1,66 @@
 // SPDX-License-Identifier: MIT
-/* madvise(): MADV_DONTNEED drops anonymous pages (the next touch sees zeroes again);
- * MADV_WILLNEED will start swap-in readahead once swap exists; the rest are hints. */
+/*
+ * madvise(): MADV_DONTNEED drops pages (anonymous ones read back as zeroes, file ones come
+ * back from the page cache); MADV_WILLNEED reads a file range into the page cache now
+ * (force_page_cache_readahead); MADV_RANDOM / MADV_SEQUENTIAL / MADV_NORMAL set the VMA's
+ * VM_RAND_READ / VM_SEQ_READ readahead hints, splitting the VMA where the range ends.
+ */
 #include "internal.h"
+
+/* Give [start, end) of @vma the readahead hint @newflags (splitting and merging). */
+static int madvise_update_vma(struct vm_area_struct *vma, unsigned long start,
+			      unsigned long end, unsigned long newflags)
+{
+	struct mm_struct *mm = vma->vm_mm;
+
+	if (newflags == vma->vm_flags)
+		return 0;
+	if (start > vma->vm_start && split_vma(mm, vma, start, 1))
+		return -ENOMEM;
+	if (end < vma->vm_end && split_vma(mm, vma, end, 0))
+		return -ENOMEM;
+	vma->vm_flags = newflags;
+	vma_merge(mm, vma);
+	return 0;
+}
+
+/* Read the file pages behind [start, end) of @vma into the page cache. */
+static int madvise_willneed(struct vm_area_struct *vma, unsigned long start,
+			    unsigned long end)
+{
+	struct file *file = vma->vm_file;
+	pgoff_t index;
+
+	if (!file)
+		return 0;	/* anonymous: only swapped-out pages could be read (later issue) */
+	index = vma->vm_pgoff + ((start - vma->vm_start) >> PAGE_SHIFT);
+	force_page_cache_readahead(file_mapping(file), file_ra_state(file), index,
+				   (end - start) >> PAGE_SHIFT);
+	return 0;
+}
 
 static int madvise_vma(struct vm_area_struct *vma, unsigned long start, unsigned long end,
 		       int behavior)
 {
+	unsigned long flags = vma->vm_flags & ~(VM_RAND_READ | VM_SEQ_READ);
+
 	switch (behavior) {
 	case MADV_DONTNEED:
 		if (vma->vm_flags & VM_LOCKED)
 			return -EINVAL;
 		/* Shared anonymous pages are the mapping's contents (no shmem object holds
 		 * them), so they stay; in Linux they would be re-read from shmem anyway. */
-		if (!(vma->vm_flags & VM_SHARED))
+		if (!(vma->vm_flags & VM_SHARED) || vma->vm_file)
 			zap_page_range(vma, start, end);
 		return 0;
 	case MADV_WILLNEED:
-		/* Anonymous memory: only swapped-out pages could be read ahead (later issue). */
-		return 0;
+		return madvise_willneed(vma, start, end);
+	case MADV_RANDOM:
+		return madvise_update_vma(vma, start, end, flags | VM_RAND_READ);
+	case MADV_SEQUENTIAL:
+		return madvise_update_vma(vma, start, end, flags | VM_SEQ_READ);
 	default:
-		return 0;		/* MADV_NORMAL, _RANDOM, _SEQUENTIAL: no readahead yet */
+		return madvise_update_vma(vma, start, end, flags);
 	}
 }
 

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * Address spaces and their mappings: mm_alloc()/mmput()/exit_mmap(), mmap (address search,
- * MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_POPULATE), munmap, brk and stack growth.
+ * Address spaces and their mappings: mm_alloc()/mmput()/exit_mmap(), mmap of anonymous
+ * memory and of files (address search, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_POPULATE),
+ * munmap, brk and stack growth.
  */
 #include "internal.h"
 
@@ -19,6 +20,23 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags)
 	if (!(vm_flags & VM_EXEC))
 		prot |= _PAGE_NX;
 	return __pgprot(prot);
+}
+
+/* Shared writable file mappings whose filesystem wants to hear of the first write to a
+ * clean page (to dirty it and allocate its blocks): Linux's vma_wants_writenotify(). */
+static bool vma_wants_writenotify(const struct vm_area_struct *vma)
+{
+	return (vma->vm_flags & (VM_WRITE | VM_SHARED)) == (VM_WRITE | VM_SHARED) &&
+	       vma->vm_ops && vma->vm_ops->page_mkwrite;
+}
+
+void vma_set_page_prot(struct vm_area_struct *vma)
+{
+	pgprot_t prot = vm_get_page_prot(vma->vm_flags);
+
+	if (vma_wants_writenotify(vma))
+		prot = __pgprot(pgprot_val(prot) & ~_PAGE_RW);
+	vma->vm_page_prot = prot;
 }
 
 static unsigned long calc_vm_prot_bits(unsigned long prot)
@@ -119,10 +137,10 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long hint,
 	return -ENOMEM;
 }
 
-/* Map [addr, addr + len) with @vm_flags, replacing whatever was there. Return addr or
- * -ENOMEM. */
-static unsigned long mmap_region(struct mm_struct *mm, unsigned long addr, unsigned long len,
-				 unsigned long vm_flags, pgoff_t pgoff)
+/* Map [addr, addr + len) with @vm_flags (of @file from page @pgoff, or anonymous memory),
+ * replacing whatever was there. Return addr or -ENOMEM. */
+static unsigned long mmap_region(struct mm_struct *mm, struct file *file, unsigned long addr,
+				 unsigned long len, unsigned long vm_flags, pgoff_t pgoff)
 {
 	struct vm_area_struct *vma;
 	int err;
@@ -138,8 +156,12 @@ static unsigned long mmap_region(struct mm_struct *mm, unsigned long addr, unsig
 	vma->vm_start = addr;
 	vma->vm_end = addr + len;
 	vma->vm_flags = vm_flags;
-	vma->vm_page_prot = vm_get_page_prot(vm_flags);
 	vma->vm_pgoff = pgoff;
+	if (file) {
+		vma->vm_ops = &generic_file_vm_ops;
+		vma_link_file(vma, file);
+	}
+	vma_set_page_prot(vma);
 	vma_link(mm, vma);
 	mm->total_vm += len >> PAGE_SHIFT;
 	vma_merge(mm, vma);
@@ -151,11 +173,17 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 		      unsigned long pgoff)
 {
 	unsigned long vm_flags, type = flags & MAP_TYPE;
+	unsigned int fmode = 0;
 
-	if (file)
-		return -ENODEV;			/* file mappings: a later issue */
-	if (!(flags & MAP_ANONYMOUS))
+	if (file) {
+		fmode = file_fmode(file);
+		if (!(fmode & FMODE_READ))
+			return -EACCES;
+		if (type == MAP_SHARED && (prot & PROT_WRITE) && !(fmode & FMODE_WRITE))
+			return -EACCES;
+	} else if (!(flags & MAP_ANONYMOUS)) {
 		return -EBADF;
+	}
 	if (!len || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
 	if (type != MAP_SHARED && type != MAP_PRIVATE)
@@ -165,6 +193,8 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 	if (len > TASK_SIZE)
 		return -ENOMEM;
 	len = PAGE_ALIGN(len);
+	if (file && pgoff + (len >> PAGE_SHIFT) < pgoff)
+		return -EOVERFLOW;
 
 	if (flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) {
 		if (!PAGE_ALIGNED(addr))
@@ -182,17 +212,21 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 	}
 
 	vm_flags = calc_vm_prot_bits(prot) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
-	if (type == MAP_SHARED)
+	if (type == MAP_SHARED) {
 		vm_flags |= VM_SHARED | VM_MAYSHARE;
+		/* A file opened read-only: never writable, so private in effect (as Linux). */
+		if (file && !(fmode & FMODE_WRITE))
+			vm_flags &= ~(VM_MAYWRITE | VM_SHARED);
+	}
 	if (flags & MAP_GROWSDOWN)
 		vm_flags |= VM_GROWSDOWN;
 	if (flags & MAP_NORESERVE)
 		vm_flags |= VM_NORESERVE;
-	addr = mmap_region(mm, addr, len, vm_flags, addr >> PAGE_SHIFT);
+	addr = mmap_region(mm, file, addr, len, vm_flags, file ? pgoff : addr >> PAGE_SHIFT);
 	if (IS_ERR_VALUE(addr))
 		return addr;
 
-	if (type == MAP_SHARED) {
+	if (type == MAP_SHARED && !file) {
 		/* No shmem object holds these pages: they must exist before any fork. */
 		if (mm_populate(mm, addr, len)) {
 			do_munmap(mm, addr, len);
@@ -256,7 +290,7 @@ unsigned long do_brk(struct mm_struct *mm, unsigned long brk)
 	next = find_vma(mm, oldbrk);
 	if (next && newbrk + PAGE_SIZE > vm_start_gap(next))
 		return mm->brk;
-	if (IS_ERR_VALUE(mmap_region(mm, oldbrk, newbrk - oldbrk,
+	if (IS_ERR_VALUE(mmap_region(mm, NULL, oldbrk, newbrk - oldbrk,
 				     VM_READ | VM_WRITE | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC,
 				     oldbrk >> PAGE_SHIFT)))
 		return mm->brk;

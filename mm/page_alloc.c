@@ -136,10 +136,12 @@ static void free_pages_ok(struct page *page, unsigned int order)
 	spin_unlock(&zone_lock);
 }
 
-/* A page whose count drops to zero must not be reserved, on a free list or still mapped. */
+/* A page whose count drops to zero must not be reserved, on a free list, still mapped, or
+ * locked or under writeback (a page-cache reference count bug). */
 static void check_last_put(const struct page *page)
 {
 	BUG_ON(page->flags & ((1UL << PG_reserved) | (1UL << PG_buddy) | (1UL << PG_slab)));
+	BUG_ON(page->flags & ((1UL << PG_locked) | (1UL << PG_writeback)));
 	BUG_ON(page->_mapcount != -1);
 }
 
@@ -274,4 +276,5 @@ void mem_init(void)
 	spin_unlock(&zone_lock);
 	memblock.retired = true;
 	kmalloc_init();
+	pagecache_init();
 }

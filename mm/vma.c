@@ -99,6 +99,13 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	return vma;
 }
 
+void vma_link_file(struct vm_area_struct *vma, struct file *file)
+{
+	get_file(file);
+	vma->vm_file = file;
+	list_add_tail(&vma->shared, &file_mapping(file)->i_mmap);
+}
+
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 {
 	struct vm_area_struct *vma = kmalloc(sizeof(*vma), GFP_KERNEL);
@@ -106,12 +113,18 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	if (vma) {
 		*vma = *orig;
 		memset(&vma->vm_rb, 0, sizeof(vma->vm_rb));
+		if (orig->vm_file)
+			vma_link_file(vma, orig->vm_file);
 	}
 	return vma;
 }
 
 void vm_area_free(struct vm_area_struct *vma)
 {
+	if (vma->vm_file) {
+		list_del_init(&vma->shared);
+		fput(vma->vm_file);
+	}
 	kfree(vma);
 }
 

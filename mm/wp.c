@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * Write faults on present read-only ptes (Linux's do_wp_page and helpers): reuse the page
- * when this pte is its only user, otherwise copy it (copy-on-write after fork, or the
- * first write after a read mapped the zero page).
+ * when this pte is its only user, otherwise copy it (copy-on-write after fork, the first
+ * write after a read mapped the zero page, or a private write to a page-cache page); a
+ * clean page of a shared file mapping goes through page_mkwrite and is dirtied.
  */
 #include "internal.h"
 
@@ -36,7 +37,7 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	vm_fault_t ret = 0;
 	pte_t entry;
 
-	new_page = alloc_page(old_page ? GFP_USER : GFP_USER | __GFP_ZERO);
+	new_page = alloc_page_reclaim(old_page ? GFP_USER : GFP_USER | __GFP_ZERO);
 	if (!new_page) {
 		if (old_page)
 			put_page(old_page);
@@ -78,6 +79,40 @@ static vm_fault_t wp_page_copy(struct vm_fault *vmf)
 	return ret;
 }
 
+/*
+ * A write to a clean (write-protected) page of a shared file mapping: ask the filesystem
+ * (page_mkwrite), make the pte writable again if it did not change meanwhile, and dirty
+ * the page. Called with the page table lock held; releases it. Linux's wp_page_shared().
+ */
+static vm_fault_t wp_page_shared(struct vm_fault *vmf)
+{
+	struct mm_struct *mm = vmf->vma->vm_mm;
+	struct page *page = vmf->page;
+	vm_fault_t tmp;
+
+	get_page(page);
+	pte_unmap_unlock(mm, vmf->pte);
+	tmp = do_page_mkwrite(vmf, page);
+	if (tmp & (VM_FAULT_ERROR | VM_FAULT_NOPAGE)) {
+		put_page(page);
+		return tmp;
+	}
+	/* finish_mkwrite_fault(): the pte must still be the one we saw. */
+	vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
+	spin_lock(&mm->page_table_lock);
+	if (!pte_same(ptep_get(vmf->pte), vmf->orig_pte)) {
+		pte_unmap_unlock(mm, vmf->pte);
+		unlock_page(page);
+		put_page(page);
+		return VM_FAULT_NOPAGE;
+	}
+	wp_page_reuse(vmf);			/* unlocks the pte */
+	fault_dirty_shared_page(vmf);		/* unlocks the page */
+	put_page(page);
+	vmf->kind = FAULT_KIND_FILE_SHARED;
+	return VM_FAULT_WRITE;
+}
+
 vm_fault_t do_wp_page(struct vm_fault *vmf)
 {
 	struct vm_area_struct *vma = vmf->vma;
@@ -88,8 +123,11 @@ vm_fault_t do_wp_page(struct vm_fault *vmf)
 		return VM_FAULT_SIGSEGV;
 	}
 	page = vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
-	if (vma->vm_flags & VM_SHARED)
+	if (vma->vm_flags & VM_SHARED) {
+		if (page && !PageAnon(page) && vma->vm_ops && vma->vm_ops->page_mkwrite)
+			return wp_page_shared(vmf);
 		return wp_page_reuse(vmf);
+	}
 	/* Exclusive: one mapping and no other reference (none in flight, e.g. I/O). */
 	if (page && PageAnon(page) && page_mapcount(page) == 1 && page_ref_count(page) == 1)
 		return wp_page_reuse(vmf);

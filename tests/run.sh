@@ -71,18 +71,24 @@ done
 # 3. The guest fault test programs, natively on this Linux: the same expectations, two kernels.
 [ -x tests/guest/run-native.sh ] && suite "native" tests/guest/run-native.sh
 
-# 4. The real ./vmm on real KVM: native when /dev/kvm works, else nested under QEMU TCG.
+# 4. The real ./vmm on real KVM: native when /dev/kvm works, else nested under QEMU TCG. Each
+# script is one suite: boot scenarios and bad input; the initramfs, init and the fault suite.
+INTEGRATION="run guest_init"
 ./vmm probe 2>&1 | sed 's/^/# /'
 mode=$(scripts/kvm-mode.sh) || exit 2
 case "$mode" in
 native)
 	echo "# KVM: native /dev/kvm"
-	suite "kvm" tests/integration/run.sh
+	for s in $INTEGRATION; do
+		suite "kvm/$s" "tests/integration/$s.sh"
+	done
 	;;
 nested)
 	echo "# KVM: nested: ./vmm runs on KVM inside qemu-system-x86_64 -accel tcg -cpu max" \
 	     "(emulated AMD SVM + NPT); any timings are emulated"
-	suite "kvm-nested" tests/nested/run.sh --timeout 900 -- tests/integration/run.sh
+	for s in $INTEGRATION; do
+		suite "kvm-nested/$s" tests/nested/run.sh --timeout 900 -- "tests/integration/$s.sh"
+	done
 	;;
 esac
 

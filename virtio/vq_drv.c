@@ -161,8 +161,15 @@ int vq_drv_get_used(struct vq_drv *vq, void **cookie, u32 *len, u16 *head)
 		*head = id;
 	vq_drv_free_chain(vq, id);
 	vq->last_used_idx++;
-	if (vq->event_idx && !vq->cb_off)
+	if (vq->event_idx && !vq->cb_off) {
 		WRITE_ONCE(*vring_used_event(vq->avail, vq->num), vq->last_used_idx);
+		/*
+		 * The next call's read of used->idx must not pass this store (x86 reorders a
+		 * load before an earlier store): else the device could push an entry, read
+		 * the old used_event and not interrupt, while we read the old idx and stop.
+		 */
+		virtio_mb();
+	}
 	return 1;
 }
 

@@ -7,12 +7,14 @@
 #include <asm/processor.h>
 #include <asm/stacktrace.h>
 #include <asm/traps.h>
+#include <guest/sched.h>
 
 #define BACKTRACE_MAX_FRAMES	32
 
 bool on_kernel_stack(unsigned long addr, size_t len)
 {
-	unsigned long lo[1 + NR_IST], hi[1 + NR_IST];
+	unsigned long lo[2 + NR_IST], hi[2 + NR_IST];
+	struct task *t = this_cpu()->cur_task;
 	unsigned int i;
 
 	lo[0] = (unsigned long)init_stack;
@@ -21,6 +23,9 @@ bool on_kernel_stack(unsigned long addr, size_t len)
 		lo[1 + i] = (unsigned long)ist_stacks[i];
 		hi[1 + i] = lo[1 + i] + IST_STACK_SIZE;
 	}
+	/* The running task's own stack (task 0's is init_stack). */
+	lo[1 + NR_IST] = t ? (unsigned long)t->stack : 0;
+	hi[1 + NR_IST] = t ? lo[1 + NR_IST] + THREAD_SIZE : 0;
 	for (i = 0; i < ARRAY_SIZE(lo); i++)
 		if (addr >= lo[i] && addr < hi[i] && len <= hi[i] - addr)
 			return true;

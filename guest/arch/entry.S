@@ -2,9 +2,12 @@
 /*
  * Exception entry for vectors 0..31. Each stub pushes a zero where the CPU pushes no error
  * code, then its vector; the common path saves the general registers to complete a
- * struct pt_regs (asm/ptrace.h), calls do_exception(regs), restores them, and returns
- * with iretq to whatever regs->rip then says.
+ * struct pt_regs (asm/ptrace.h), switches to the kernel's GS base when it came from user
+ * mode (swapgs), calls do_exception(regs), restores everything, and returns with iretq to
+ * whatever regs->rip then says.
  */
+#include <asm/msr.h>
+#include <asm/ptrace.h>
 #include <asm/segment.h>
 
 /* Vectors with a CPU-pushed error code: DF TS NP SS GP PF AC CP VC SX. */
@@ -50,10 +53,39 @@ exception_common:
 	pushq	%r14
 	pushq	%r15
 	cld
-	/* 22 quadwords on a 16-byte aligned exception stack: RSP is aligned for the call. */
+	/*
+	 * GS: from user mode, swap in the kernel's per-CPU base (%ebx = 1 remembers to swap
+	 * back). From kernel mode GS is already the kernel's, except in the few instructions
+	 * of the system call entry and exit around swapgs, where interrupts are off and only
+	 * NMI, #DF and #MC (the IST vectors) can arrive: those check the GS base MSR itself,
+	 * whose kernel value is negative, as Linux's paranoid entry does.
+	 */
+	xorl	%ebx, %ebx
+	testb	$3, PT_CS(%rsp)
+	jz	1f
+	swapgs
+	movl	$1, %ebx
+	jmp	3f
+1:	movq	PT_VECTOR(%rsp), %rax
+	cmpq	$2, %rax		/* NMI */
+	je	2f
+	cmpq	$8, %rax		/* #DF */
+	je	2f
+	cmpq	$18, %rax		/* #MC */
+	jne	3f
+2:	movl	$MSR_GS_BASE, %ecx
+	rdmsr
+	testl	%edx, %edx
+	js	3f
+	swapgs
+	movl	$1, %ebx
+3:	/* 22 quadwords on a 16-byte aligned exception stack: RSP is aligned for the call. */
 	movq	%rsp, %rdi
 	call	do_exception
-	popq	%r15
+	testl	%ebx, %ebx
+	jz	4f
+	swapgs
+4:	popq	%r15
 	popq	%r14
 	popq	%r13
 	popq	%r12

@@ -8,6 +8,7 @@
 #include <abi/layout.h>
 #include <asm/segment.h>
 #include <asm/stacktrace.h>
+#include <asm/thread.h>
 #include <asm/traps.h>
 
 _Static_assert(KERNEL_CS == BOOT_CS && KERNEL_DS == BOOT_DS,
@@ -64,6 +65,11 @@ static void set_tss_desc(u64 *d, unsigned long base, u32 limit)
 	d[0] = (limit & 0xffffULL) | ((base & 0xffffffULL) << 16) | DESC_TSS64 | DESC_P |
 	       ((u64)(limit >> 16 & 0xf) << 48) | ((base >> 24 & 0xffULL) << 56);
 	d[1] = base >> 32;
+}
+
+void tss_set_rsp0(unsigned long sp)
+{
+	tss.rsp[0] = sp;
 }
 
 void gdt_init(void)

@@ -2,8 +2,8 @@
 /*
  * The kernel entry point. ./vmm enters here in 64-bit mode on its boot page tables (see
  * include/abi/layout.h: RDI = FDT physical address, RSI = BOOT_MAGIC, interrupts off).
- * Clear .bss, move to the kernel stack, point the FS base at the per-CPU area holding the
- * stack canary, then call start_kernel(fdt_pa, magic), which never returns.
+ * Clear .bss, move to the kernel stack, point the FS base (the stack canary) and the GS base
+ * at the per-CPU area, then call start_kernel(fdt_pa, magic), which never returns.
  */
 #include <asm/msr.h>
 #include <asm/percpu.h>
@@ -40,6 +40,8 @@ startup_64:
 	movq	%rax, %rdx
 	shrq	$32, %rdx
 	movl	$MSR_FS_BASE, %ecx
+	wrmsr
+	movl	$MSR_GS_BASE, %ecx	/* the kernel's per-CPU base (asm/percpu.h) */
 	wrmsr
 
 	movq	%r12, %rdi

@@ -2,9 +2,12 @@
 /*
  * The IDT: interrupt gates for the 32 exception vectors, pointing at the stubs of
  * guest/arch/entry.S. #DF, NMI and #MC run on IST stacks; int3 is callable from user mode
- * (DPL 3), as on Linux. Other vectors stay not-present until devices need them.
+ * (DPL 3), as on Linux. Other vectors stay not-present until devices need them
+ * (idt_set_interrupt_gate(), for guest/arch/irq.c).
  */
 #include <kern/compiler.h>
+#include <kern/printk.h>
+#include <asm/irq.h>
 #include <asm/segment.h>
 #include <asm/traps.h>
 
@@ -39,6 +42,12 @@ static void set_gate(unsigned int vector, unsigned long handler, unsigned int is
 	g->offset_mid = handler >> 16 & 0xffff;
 	g->offset_high = handler >> 32;
 	g->reserved = 0;
+}
+
+void idt_set_interrupt_gate(unsigned int vector, unsigned long handler)
+{
+	BUG_ON(vector < NR_EXCEPTION_VECTORS || vector > 255);
+	set_gate(vector, handler, 0, 0);
 }
 
 void idt_init(void)

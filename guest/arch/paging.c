@@ -7,6 +7,7 @@
  *   - the kernel image at KERNEL_VIRT_BASE in 4 KiB pages: text read-only executable,
  *     rodata read-only, data and bss read-write no-execute, the boot stack's guard page absent.
  * The identity map of the boot tables is gone afterwards: a NULL dereference faults.
+ * Device registers in the MMIO hole are mapped later, uncached, by ioremap().
  */
 #include <kern/printk.h>
 #include <abi/layout.h>
@@ -120,6 +121,25 @@ void paging_init(const struct boot_info *bi)
 	printk("paging: direct map of RAM at 0x%016llx, kernel 0x%016lx-0x%016lx, NX %s, "
 	       "%u page-table pages\n", PAGE_OFFSET_VIRT, (unsigned long)_text,
 	       (unsigned long)_end - 1, x86_pte_nx ? "on" : "off (no CPU support)", pt_pool_used);
+}
+
+void *ioremap(u64 pa, u64 size)
+{
+	u64 start = ALIGN_DOWN(pa, (u64)PAGE_SIZE), end, p, e;
+	u64 flags = X86_PTE_RW | X86_PTE_PCD | X86_PTE_PWT | X86_PTE_G | x86_pte_nx;
+	int level;
+
+	if (!size || pa < MMIO_HOLE_START || pa + size > IOREMAP_END || pa + size < pa)
+		return NULL;
+	end = ALIGN_UP(pa + size, (u64)PAGE_SIZE);
+	for (p = start; p < end; p += PAGE_SIZE) {
+		e = kernel_lookup(PAGE_OFFSET_VIRT + p, &level);
+		if (!e)
+			map_one(PAGE_OFFSET_VIRT + p, p, flags, 1);
+		else
+			BUG_ON(level != 1 || (e & X86_PTE_ADDR) != p);	/* mapped by us before */
+	}
+	return __va(pa);
 }
 
 u64 kernel_lookup(unsigned long va, int *level)

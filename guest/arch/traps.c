@@ -1,14 +1,19 @@
 // SPDX-License-Identifier: MIT
 /*
  * Exception dispatch: do_exception() is where every vector 0..31 lands (entry.S). A
- * self-test hook may claim the exception; #PF goes to the page-fault handler; anything
- * else is unexpected in this kernel and ends in die(): name, registers, backtrace, panic.
+ * self-test hook may claim the exception; #PF goes to the page-fault handler; any other
+ * exception in user mode kills the program with its signal (guest/kernel/signal.c);
+ * anything else is unexpected in this kernel and ends in die(): name, registers,
+ * backtrace, panic.
  */
 #include <kern/printk.h>
 #include <abi/layout.h>
 #include <asm/exit.h>
 #include <asm/processor.h>
+#include <asm/thread.h>
 #include <asm/traps.h>
+#include <guest/sched.h>
+#include <guest/signal.h>
 
 int oops_in_progress;
 
@@ -80,6 +85,7 @@ void trap_init(void)
 {
 	gdt_init();
 	idt_init();
+	syscall_init();
 }
 
 void die(const char *str, struct pt_regs *regs, unsigned long error_code)
@@ -100,12 +106,23 @@ void do_exception(struct pt_regs *regs)
 	unsigned long vector = regs->vector;
 	/* CR2 first: nothing below may fault before it is read. */
 	unsigned long cr2 = vector == X86_TRAP_PF ? read_cr2() : 0;
+	bool user = user_mode(regs);
+	int sig;
 
 	if (vector < NR_EXCEPTION_VECTORS && trap_hooks[vector] && trap_hooks[vector](regs))
 		return;
+	if (user)
+		account_time(current, true);
 	if (vector == X86_TRAP_PF) {
 		do_page_fault(regs, regs->error_code, cr2);
-		return;
+	} else if (user && (sig = signal_for_exception(vector))) {
+		/* The program's own doing: it dies of the signal, the kernel goes on. */
+		force_sig_fault(sig, 0, regs->rip, regs);
+	} else {
+		die(exception_name(vector), regs, regs->error_code);
 	}
-	die(exception_name(vector), regs, regs->error_code);
+	if (user) {
+		exit_to_user_mode();
+		account_time(current, false);
+	}
 }

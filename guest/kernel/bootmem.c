@@ -9,7 +9,7 @@
 #include <mm/page_alloc.h>
 #include <guest/setup.h>
 
-static struct mem_range reserved[BOOT_MAX_RESERVED + 3];
+static struct mem_range reserved[BOOT_MAX_RESERVED + 5];
 static unsigned int nr_reserved;
 
 static bool ranges_overlap(u64 a, u64 alen, u64 b, u64 blen)
@@ -46,6 +46,12 @@ void bootmem_init(const struct boot_info *bi)
 	reserve("the device tree", bi->fdt_pa, bi->fdt_size);
 	for (i = 0; i < bi->nr_reserved; i++)
 		reserve("a reserve-map range", bi->reserved[i].base, bi->reserved[i].size);
+	/* The VMM lists these in the reserve map too; in RAM, they are kept either way. */
+	if (bi->initrd_end > bi->initrd_start &&
+	    boot_range_is_ram(bi, bi->initrd_start, bi->initrd_end - bi->initrd_start))
+		reserve("the initrd", bi->initrd_start, bi->initrd_end - bi->initrd_start);
+	if (bi->trace_size && boot_range_is_ram(bi, bi->trace_base, bi->trace_size))
+		reserve("the fault trace", bi->trace_base, bi->trace_size);
 
 	mem_init();
 	free = nr_free_pages();

@@ -85,13 +85,69 @@ static int parse_poke(struct cmdline *cl, const char *val)
 	return 0;
 }
 
+/* initargs=A,B,C: split @val in place at the commas; no empty argument. */
+static int parse_initargs(struct cmdline *cl, char *val)
+{
+	char *p = val, *comma;
+
+	cl->nr_initargs = 0;
+	for (;;) {
+		comma = strchr(p, ',');
+		if (comma)
+			*comma = '\0';
+		if (!*p || cl->nr_initargs == CMDLINE_MAX_ARGS)
+			return -EINVAL;
+		cl->initargs[cl->nr_initargs++] = p;
+		if (!comma)
+			return 0;
+		p = comma + 1;
+	}
+}
+
+/*
+ * A setting (not an action): init=, initargs=, print-fatal-signals=. Returns 1 if @word is
+ * one (0 when its value is good, else -EINVAL through *ret), 0 if it is not a setting.
+ */
+static int parse_setting(struct cmdline *cl, const char *word, char *val, int *ret)
+{
+	*ret = 0;
+	if (!strcmp(word, "init")) {
+		if (!val || val[0] != '/' || strlen(val) >= 256)
+			*ret = -EINVAL;
+		else
+			cl->init = val;
+	} else if (!strcmp(word, "initargs")) {
+		size_t i, len = val ? strlen(val) : 0;
+
+		*ret = val ? parse_initargs(cl, val) : -EINVAL;
+		for (i = 0; *ret && i < len; i++)	/* the message shows the value whole */
+			if (!val[i])
+				val[i] = ',';
+	} else if (!strcmp(word, "print-fatal-signals")) {
+		if (val && (!strcmp(val, "0") || !strcmp(val, "1")))
+			cl->print_fatal_signals = val[0] == '1';
+		else
+			*ret = -EINVAL;
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 /* Handle one word; @val is what follows '=' (NULL for a bare key). */
-static int parse_word(struct cmdline *cl, char *word, const char *val, char *err, size_t errlen)
+static int parse_word(struct cmdline *cl, char *word, char *val, char *err, size_t errlen)
 {
 	enum boot_action action = ACTION_NONE;
 	u64 n;
 	int ret = 0;
 
+	if (parse_setting(cl, word, val, &ret)) {
+		if (ret)
+			snprintf(err, errlen, "bad value in '%s%s%s' (expected init=/PATH, "
+				 "initargs=A[,B...] or print-fatal-signals=0|1)", word,
+				 val ? "=" : "", val ? val : "");
+		return ret;
+	}
 	if (!strcmp(word, "selftest")) {
 		action = ACTION_SELFTEST;
 		if (val)
@@ -108,6 +164,11 @@ static int parse_word(struct cmdline *cl, char *word, const char *val, char *err
 	} else if (!strcmp(word, "poke")) {
 		action = ACTION_POKE;
 		ret = val ? parse_poke(cl, val) : -EINVAL;
+	} else if (!strcmp(word, "blktest")) {
+		action = ACTION_BLKTEST;
+		cl->blktest = val;
+		if (!val || !*val)
+			ret = -EINVAL;
 	}
 
 	/* Undo the split: messages and argv show "key=value". */
@@ -128,6 +189,7 @@ static int parse_word(struct cmdline *cl, char *word, const char *val, char *err
 			[ACTION_EXIT] = "exit=N with N in 0..255",
 			[ACTION_CRASH] = "crash=pf|ud|gp|de|bp|triple|hang",
 			[ACTION_POKE] = "poke=GPA,LEN",
+			[ACTION_BLKTEST] = "blktest=OP[,disk|swap][,N]",
 		};
 
 		snprintf(err, errlen, "bad value in '%s' (expected %s)", word, usage[action]);

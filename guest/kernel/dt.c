@@ -137,6 +137,38 @@ static int dt_parse_reservemap(const void *fdt, struct boot_info *bi, const char
 	return 0;
 }
 
+/* A 4- or 8-byte number property: 1 if present, 0 if absent, -EINVAL for another size. */
+static int dt_u32_or_u64(const void *fdt, int node, const char *name, u64 *v)
+{
+	const fdt32_t *p;
+	int len;
+
+	p = fdt_getprop(fdt, node, name, &len);
+	if (!p)
+		return 0;
+	if (len != 4 && len != 8)
+		return -EINVAL;
+	*v = dt_read_cells(p, len / 4);
+	return 1;
+}
+
+static int dt_parse_initrd(const void *fdt, int node, struct boot_info *bi, const char **why)
+{
+	u64 start = 0, end = 0;
+	int s = dt_u32_or_u64(fdt, node, "linux,initrd-start", &start);
+	int e = dt_u32_or_u64(fdt, node, "linux,initrd-end", &end);
+
+	if (s < 0 || e < 0)
+		return fail(why, -EINVAL, "/chosen/linux,initrd-start or -end is not 4 or 8 bytes");
+	if (s != e)
+		return fail(why, -EINVAL, "/chosen has only one of linux,initrd-start and -end");
+	if (end < start)
+		return fail(why, -EINVAL, "/chosen/linux,initrd-end is below linux,initrd-start");
+	bi->initrd_start = start;
+	bi->initrd_end = end;
+	return 0;
+}
+
 static int dt_parse_chosen(const void *fdt, struct boot_info *bi, const char **why)
 {
 	int node = fdt_path_offset(fdt, "/chosen");
@@ -146,13 +178,27 @@ static int dt_parse_chosen(const void *fdt, struct boot_info *bi, const char **w
 	if (node < 0)
 		return 0;
 	args = fdt_getprop(fdt, node, "bootargs", &len);
-	if (!args)
+	if (args) {
+		if (len < 1 || strnlen(args, len) != (size_t)len - 1)
+			return fail(why, -EINVAL,
+				    "/chosen/bootargs is not one NUL-terminated string");
+		if ((size_t)len > sizeof(bi->cmdline))
+			return fail(why, -E2BIG, "/chosen/bootargs is too long");
+		memcpy(bi->cmdline, args, len);
+	}
+	return dt_parse_initrd(fdt, node, bi, why);
+}
+
+/* The fault-trace region: the first reg of the DT_COMPAT_TRACE node, if there is one. */
+static int dt_parse_trace(const void *fdt, struct boot_info *bi, const char **why)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, DT_COMPAT_TRACE);
+
+	if (node < 0)
 		return 0;
-	if (len < 1 || strnlen(args, len) != (size_t)len - 1)
-		return fail(why, -EINVAL, "/chosen/bootargs is not one NUL-terminated string");
-	if ((size_t)len > sizeof(bi->cmdline))
-		return fail(why, -E2BIG, "/chosen/bootargs is too long");
-	memcpy(bi->cmdline, args, len);
+	if (dt_reg(fdt, node, 0, &bi->trace_base, &bi->trace_size) ||
+	    bi->trace_base + bi->trace_size < bi->trace_base)
+		return fail(why, -EINVAL, "fault-trace node without a valid reg property");
 	return 0;
 }
 
@@ -231,6 +277,9 @@ int dt_parse(const void *fdt, size_t bufsize, struct boot_info *bi, const char *
 	if (err)
 		return err;
 	err = dt_parse_cpus(fdt, bi, why);
+	if (err)
+		return err;
+	err = dt_parse_trace(fdt, bi, why);
 	if (err)
 		return err;
 	bi->serial_port = dt_device_base(fdt, "ns16550a");

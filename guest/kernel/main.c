@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
  * start_kernel(): the guest kernel's boot, in order. Console, exception handling, the
- * device tree, the kernel's own page tables, the page allocator, then the one action the
- * command line asks for (self-tests, exit, crash, poke) or idle exit.
+ * device tree, the kernel's own page tables, the page allocator, the fault trace, the
+ * scheduler, then the one action the command line asks for (self-tests, exit, crash,
+ * poke), else init from the initramfs, else idle exit.
  */
 #include <kern/printk.h>
 #include <abi/layout.h>
@@ -10,10 +11,13 @@
 #include <asm/paging.h>
 #include <asm/serial.h>
 #include <asm/traps.h>
+#include <guest/blkdev.h>
 #include <guest/bootinfo.h>
 #include <guest/cmdline.h>
+#include <guest/sched.h>
 #include <guest/selftest.h>
 #include <guest/setup.h>
+#include <guest/virtio.h>
 
 /* The boot page tables map [0, 4 GiB) one to one: the blob must lie there. */
 #define BOOT_IDENTITY_END	(4ULL << 30)
@@ -53,8 +57,16 @@ static void __noreturn run_action(const struct cmdline *cl)
 		action_crash(cl->crash);
 	case ACTION_POKE:
 		action_poke(&boot_info, cl->poke_gpa, cl->poke_len);
+	case ACTION_BLKTEST:
+		action_blktest(cl->blktest);
 	case ACTION_NONE:
 		break;
+	}
+	if (boot_info.initrd_end > boot_info.initrd_start)
+		run_init(&boot_info, cl);
+	if (cl->init) {
+		printk("cmdline: error: init=%s, but there is no initramfs\n", cl->init);
+		arch_exit(1);
 	}
 	printk("guest: idle, no action on the command line\n");
 	arch_exit(0);
@@ -81,6 +93,9 @@ void start_kernel(u64 fdt_pa, u64 magic)
 
 	paging_init(&boot_info);
 	bootmem_init(&boot_info);
+	fault_trace_init(&boot_info);
+	sched_init();
+	devices_init(&boot_info);	/* interrupts, virtio disks (guest/drivers/) */
 
 	if (cmdline_parse(&boot_cmdline, boot_info.cmdline, err, sizeof(err))) {
 		printk("cmdline: error: %s\n", err);

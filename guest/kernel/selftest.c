@@ -22,6 +22,20 @@ static const struct {
 	{ "page_alloc_many", selftest_page_alloc_many },
 	{ "page_alloc_gfp_zero", selftest_page_alloc_zero },
 	{ "kmalloc", selftest_kmalloc },
+	{ "cpio_newc", selftest_cpio },
+	{ "elf_check", selftest_elf },
+	{ "syscall_table", selftest_syscall_table },
+	{ "uaccess", selftest_uaccess },
+	{ "user_mode_syscalls", selftest_user_syscalls },
+	{ "user_mode_exceptions", selftest_user_exceptions },
+	{ "fault_trace", selftest_fault_trace },
+	{ "irq_request", selftest_irq },
+	{ "blk_pattern_round_trip", selftest_blk_pattern },
+	{ "blk_merge_segments", selftest_blk_merge },
+	{ "blk_flush", selftest_blk_flush },
+	{ "blk_bad_bios_refused", selftest_blk_bad_bios },
+	{ "blk_read_only", selftest_blk_read_only },
+	{ "blk_get_id", selftest_blk_get_id },
 };
 
 const char *selftest_skip_reason;

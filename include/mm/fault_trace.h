@@ -15,9 +15,13 @@ enum fault_kind {
 	FAULT_KIND_ANON_NEW,	/* first write (or shared mapping): a new zeroed page */
 	FAULT_KIND_WP_REUSE,	/* write to an exclusive read-only anon page: made writable */
 	FAULT_KIND_WP_COPY,	/* write to a shared (COW) or zero page: copied */
-	FAULT_KIND_FILE,	/* do_fault(): file-backed page (a later issue) */
+	FAULT_KIND_FILE,	/* do_read_fault(): page cache page from ->fault (major with
+				 * VM_FAULT_MAJOR: it had to be read) */
 	FAULT_KIND_SWAP,	/* do_swap_page(): swapped-out page (a later issue) */
 	FAULT_KIND_SPURIOUS,	/* the pte already allowed the access (stale TLB, or a race) */
+	FAULT_KIND_FILE_AROUND,	/* do_fault_around(): mapped with the pages around it */
+	FAULT_KIND_FILE_COW,	/* do_cow_fault(): private write, copied from the page cache */
+	FAULT_KIND_FILE_SHARED,	/* do_shared_fault() / wp_page_shared(): shared write */
 	NR_FAULT_KINDS
 };
 

@@ -130,8 +130,13 @@ void vma_link(struct mm_struct *mm, struct vm_area_struct *vma);
 /* Remove @vma from the tree (it is not freed). */
 void vma_unlink(struct mm_struct *mm, struct vm_area_struct *vma);
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm);
+/* A copy of @orig, not linked in a tree; a file VMA's copy holds its own file reference
+ * and is on the mapping's i_mmap list too. */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig);
+/* Free @vma (unlinked from the tree), dropping its file reference and i_mmap entry. */
 void vm_area_free(struct vm_area_struct *vma);
+/* Make @vma map @file: take a reference and put it on the file mapping's i_mmap list. */
+void vma_link_file(struct vm_area_struct *vma, struct file *file);
 /*
  * Split @vma at @addr (page aligned, strictly inside it) into two VMAs. With @new_below
  * the new VMA is the lower part, else the upper part; @vma keeps the other. Page tables
@@ -152,10 +157,13 @@ pgprot_t vm_get_page_prot(unsigned long vm_flags);
 /* ---- mmap and friends (system-call semantics, Linux's errors) ---------------------------- */
 /*
  * Map [addr, addr + len) (MAP_FIXED, MAP_FIXED_NOREPLACE) or at a free address (top-down
- * below mm->mmap_base; @addr is a hint). Anonymous only for now: @file must be NULL and
- * MAP_ANONYMOUS set. MAP_POPULATE faults the range in. MAP_SHARED|MAP_ANONYMOUS memory is
- * populated at once (there is no shmem object to find its pages later). Return the
- * address, or -EINVAL, -ENOMEM, -EEXIST, -EPERM, -EBADF, -ENODEV as an unsigned long.
+ * below mm->mmap_base; @addr is a hint): anonymous memory (@file NULL, MAP_ANONYMOUS), or
+ * @file from page @pgoff through its page cache (the VMA holds a file reference; the file
+ * must be open for reading, and for writing if MAP_SHARED with PROT_WRITE: else -EACCES;
+ * a shared mapping of a read-only file can never become writable). MAP_POPULATE faults
+ * the range in. MAP_SHARED|MAP_ANONYMOUS memory is populated at once (there is no shmem
+ * object to find its pages later). Return the address, or -EINVAL, -ENOMEM, -EEXIST,
+ * -EPERM, -EBADF, -EACCES, -EOVERFLOW as an unsigned long.
  */
 unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long addr,
 		      unsigned long len, unsigned long prot, unsigned long flags,
@@ -173,10 +181,17 @@ int do_madvise(struct mm_struct *mm, unsigned long start, unsigned long len, int
 /* Grow the stack VMA @vma down to cover @address: 0, -EFAULT (not a stack), -ENOMEM (past
  * the stack limit or into the guard gap), -EPERM (below mmap_min_addr). */
 int expand_stack(struct vm_area_struct *vma, unsigned long address);
+/*
+ * msync(): with MS_SYNC, write the dirty pages of shared file mappings in the range and
+ * wait (vfs_fsync_range); MS_ASYNC does nothing (dirty pages are already tracked).
+ * 0, -EINVAL, -ENOMEM (part of the range unmapped), -EBUSY, or the writeback error.
+ */
+int do_msync(struct mm_struct *mm, unsigned long start, unsigned long len, int flags);
 /* Fault in every page of [start, start + len) (writable private ones for writing); faults
  * are flagged FAULT_FLAG_POPULATE. Return 0 or -ENOMEM / -EFAULT. */
 int mm_populate(struct mm_struct *mm, unsigned long start, unsigned long len);
-/* Remove the ptes of [start, end) inside @vma and drop their pages; flushes the TLB. */
+/* Remove the ptes of [start, end) inside @vma and drop their pages (a dirty pte makes its
+ * file page dirty); flushes the TLB. */
 void zap_page_range(struct vm_area_struct *vma, unsigned long start, unsigned long end);
 
 /* ---- the fault path (mm/memory.c, mm/wp.c, mm/fault.c) ------------------------------ */
@@ -207,6 +222,7 @@ struct page *vm_normal_page(struct vm_area_struct *vma, unsigned long addr, pte_
 /* ---- reverse-map accounting (mm/rmap.c) ------------------------------------------------ */
 void page_add_new_anon_rmap(struct page *page, struct vm_area_struct *vma,
 			    unsigned long address);
+void page_add_file_rmap(struct page *page, struct vm_area_struct *vma);
 void page_dup_rmap(struct page *page);
 void page_remove_rmap(struct page *page, struct vm_area_struct *vma);
 

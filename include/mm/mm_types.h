@@ -11,7 +11,7 @@
 #include <mm/pgtable.h>
 #include <mm/rbtree.h>
 
-struct file;			/* file-backed mappings arrive with a later issue */
+struct file;			/* the VFS's, opaque to mm/ (include/mm/fs.h) */
 
 /* What a fault handler did: a bit mask of VM_FAULT_* (include/mm/mm.h). */
 typedef unsigned int vm_fault_t;
@@ -39,9 +39,17 @@ struct vm_area_struct;
 #define VM_ACCESS_FLAGS	(VM_READ | VM_WRITE | VM_EXEC)
 #define VM_MAY_FLAGS	(VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC)
 
-/* What a file-backed VMA provides (unused until file mappings exist). */
+/* What a file-backed VMA provides (generic_file_vm_ops for the page cache). */
 struct vm_operations_struct {
+	/* Find the page at vmf->pgoff: vmf->page (with a reference, locked if the result has
+	 * VM_FAULT_LOCKED), or VM_FAULT_SIGBUS / _OOM / _NOPAGE. */
 	vm_fault_t (*fault)(struct vm_fault *vmf);
+	/* Map the already uptodate pages of [start_pgoff, end_pgoff] whose ptes are none
+	 * (fault-around); VM_FAULT_NOPAGE if the faulting address got one. */
+	vm_fault_t (*map_pages)(struct vm_fault *vmf, pgoff_t start_pgoff, pgoff_t end_pgoff);
+	/* vmf->page is about to become writable in a shared mapping: make it dirty (and
+	 * writable on disk). VM_FAULT_LOCKED with the page locked, or an error / NOPAGE. */
+	vm_fault_t (*page_mkwrite)(struct vm_fault *vmf);
 };
 
 struct vm_area_struct {
@@ -54,6 +62,7 @@ struct vm_area_struct {
 	struct file *vm_file;		/* NULL: anonymous */
 	const struct vm_operations_struct *vm_ops;	/* NULL: anonymous */
 	void *anon_vma;			/* reverse map, filled by a later issue */
+	struct list_head shared;	/* file VMAs: on the mapping's i_mmap list */
 	struct rb_node vm_rb;
 };
 

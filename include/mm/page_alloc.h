@@ -32,12 +32,14 @@ enum pageflags {
 	PG_slab,	/* kmalloc slab page; slab_cache/freelist/inuse are valid */
 	PG_head,	/* first page of a kmalloc allocation of order private > 0 */
 	PG_anon,	/* mapped anonymous memory */
-	PG_dirty,
-	PG_uptodate,
-	PG_locked,
+	PG_dirty,	/* newer than its backing store (page cache: DIRTY mark too) */
+	PG_uptodate,	/* holds valid data (page cache: read completed) */
+	PG_locked,	/* page cache: I/O or a state change in progress (lock_page) */
 	PG_lru,
 	PG_swapbacked,
 	PG_zero,	/* the shared zero page */
+	PG_writeback,	/* page cache: being written (WRITEBACK mark too) */
+	PG_readahead,	/* page cache: reaching it starts the next readahead window */
 	NR_PAGEFLAGS
 };
 
@@ -47,7 +49,7 @@ struct page {
 	int _mapcount;		/* page-table mappings minus one: -1 = unmapped */
 	union {
 		struct {		/* mapped pages */
-			void *mapping;	/* anon_vma or address_space (later issues) */
+			void *mapping;	/* anon_vma, or the struct address_space */
 			pgoff_t index;	/* offset within the mapping, in pages */
 		};
 		struct {		/* PG_slab pages */
@@ -82,6 +84,10 @@ static inline void ClearPageFlag(struct page *p, enum pageflags f)
 #define PageAnon(p)		PageFlag(p, PG_anon)
 #define PageDirty(p)		PageFlag(p, PG_dirty)
 #define PageZero(p)		PageFlag(p, PG_zero)
+#define PageUptodate(p)		PageFlag(p, PG_uptodate)
+#define PageLocked(p)		PageFlag(p, PG_locked)
+#define PageWriteback(p)	PageFlag(p, PG_writeback)
+#define PageReadahead(p)	PageFlag(p, PG_readahead)
 
 /* ---- the frame table --------------------------------------------------------------- */
 extern struct page *mem_map;		/* struct page of pfn 0 .. max_pfn - 1 */

@@ -160,6 +160,140 @@ expect_out "-v prints the disk's counters" "^vmm: stat dev=disk requests=[0-9]* 
 expect_out "-v prints the swap's counters" "^vmm: stat dev=swap requests=[0-9]* " "$T/err"
 expect_out "-v prints KVM exit counts by reason" "^vmm: stat exits_io=[0-9]* exits_mmio=" "$T/err"
 
+# ---- virtio-blk in the guest: driver, block layer, interrupts (guest/drivers, guest/block) ---
+# guest_tap PREFIX [PATTERN]: fold the last run's guest TAP results (its stdout) into ours,
+# those whose name matches PATTERN when given.
+guest_tap() {
+	if ! grep -E "^(not )?ok [0-9]+ ${2:-}" "$T/out" >"$T/gtap"; then
+		tap_fail "$1: the guest printed TAP results"
+		tap_dump "$T/out"
+		return
+	fi
+	while read -r word rest; do
+		case $word in
+		ok) tap_ok "$1: ${rest#* }" ;;
+		*) tap_fail "$1: ${rest#ok * }" ;;
+		esac
+	done <"$T/gtap"
+}
+# devstat DEV KEY: KEY on the last run's "vmm: stat dev=DEV ..." line; vmmstat KEY: on any.
+devstat() { grep "^vmm: stat dev=$1 " "$T/err" | tr ' ' '\n' | sed -n "s/^$2=//p"; }
+vmmstat() { grep "^vmm: stat " "$T/err" | tr ' ' '\n' | sed -n "s/^$1=//p" | head -n 1; }
+# expect_pattern NAME FILE SECTORS: FILE is exactly SECTORS sectors of the disk pattern.
+expect_pattern() {
+	if "$H/blkpattern" check "$2" "$3" >"$T/check" 2>&1; then
+		tap_ok "$1"
+	else
+		tap_fail "$1"
+		tap_dump "$T/check"
+	fi
+}
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then tap_ok "$1"; else tap_fail "$1" "got '$2', want '$3'"; fi
+}
+
+# The guest writes the pattern over a disk of 2049 sectors (the last page is partial); the
+# host checks every byte and the size, and that the flush reached the device.
+dd if=/dev/zero of="$T/blk.img" bs=512 count=2049 2>/dev/null
+vmm boot "$GUEST" --disk "$T/blk.img" --cmdline "blktest=write" -v --timeout 120
+expect_rc "blktest=write exits 0" 0
+guest_tap "blktest=write"
+expect_pattern "blktest=write: the host reads the guest's pattern, size unchanged" "$T/blk.img" 2049
+expect_eq "blktest=write: one flush reached the device" "$(devstat disk flushes)" 1
+expect_eq "blktest=write: no request failed" "$(devstat disk errors)" 0
+
+# The host writes the pattern; the guest reads and checks it, and finds one changed word.
+"$H/blkpattern" write "$T/blk.img" 4096
+vmm boot "$GUEST" --disk "$T/blk.img" --cmdline "blktest=read" -v --timeout 120
+expect_rc "blktest=read of the host's pattern exits 0" 0
+guest_tap "blktest=read"
+printf 'XXXXXXXX' | dd of="$T/blk.img" bs=8 seek=$((3000 * 64 + 5)) conv=notrunc 2>/dev/null
+vmm boot "$GUEST" --disk "$T/blk.img" --cmdline "blktest=read" --timeout 120
+expect_rc "blktest=read of a changed word exits 1" 1
+expect_out "blktest=read names the changed word" "^# sector 3000 word 5: 0x5858585858585858"
+
+# The swap device works the same way.
+dd if=/dev/zero of="$T/swap.img" bs=512 count=1024 2>/dev/null
+vmm boot "$GUEST" --disk "$T/blk.img" --swap "$T/swap.img" --cmdline "blktest=write,swap" -v \
+	--timeout 120
+expect_rc "blktest=write,swap exits 0" 0
+expect_pattern "blktest=write,swap: the host reads the pattern from the swap file" \
+	"$T/swap.img" 1024
+expect_eq "blktest=write,swap: the disk saw no write" "$(devstat disk writes)" 0
+
+# A read-only disk: the block layer refuses a write, the device refuses one sent around it,
+# and the file does not change.
+"$H/blkpattern" write "$T/blk.img" 1024
+cp "$T/blk.img" "$T/blk.orig"
+vmm boot "$GUEST" --disk "$T/blk.img,ro" --cmdline "blktest=ro" -v --timeout 120
+expect_rc "blktest=ro exits 0" 0
+guest_tap "blktest=ro"
+tap_check "blktest=ro: the image file is unchanged" cmp -s "$T/blk.img" "$T/blk.orig"
+expect_eq "blktest=ro: the device counted one failed request" "$(devstat disk errors)" 1
+expect_out "blktest=ro: the device logged the write to a read-only disk" \
+	"^vmm: disk: guest driver error: write to a read-only disk" "$T/err"
+
+# Malformed chains: each gets IOERR or DEVICE_NEEDS_RESET, the VMM survives, the driver
+# resets the device and a good read works after each; every error kind is logged once.
+vmm boot "$GUEST" --disk "$T/blk.img" --cmdline "blktest=malformed" -v --timeout 300
+expect_rc "blktest=malformed: the VMM survives, the guest exits 0" 0
+guest_tap "blktest=malformed"
+expect_eq "blktest=malformed: the device counted 4 IOERR requests" "$(devstat disk errors)" 4
+expect_eq "blktest=malformed: the device asked for 7 resets" "$(devstat disk resets)" 7
+expect_eq "blktest=malformed: an error kind is logged once" \
+	"$(grep -c "guest driver error: no device-writable 1-byte status" "$T/err")" 1
+tap_check "blktest=malformed: the disk image is unchanged" cmp -s "$T/blk.img" "$T/blk.orig"
+
+# The fast path: kicks go through an ioeventfd and completions through an irqfd, so 4 times
+# the requests cost no more exits to the VMM; about one kick and one interrupt per request.
+for n in 100 400; do
+	vmm boot "$GUEST" --disk "$T/blk.img" --cmdline "blktest=requests,$n" -v --timeout 300
+	expect_rc "blktest=requests,$n exits 0" 0
+	g=$(grep "^blktest: requests=" "$T/out")
+	kicks=$(echo "$g" | tr ' ' '\n' | sed -n 's/^kicks=//p')
+	irqs=$(echo "$g" | tr ' ' '\n' | sed -n 's/^interrupts=//p')
+	if [ "$(echo "$g" | tr ' ' '\n' | sed -n 's/^requests=//p')" = $n ] &&
+	   [ "$kicks" -le $n ] && [ "$kicks" -ge $((n / 2)) ] && [ "$irqs" -ge $((n / 2)) ] &&
+	   [ "$(devstat disk requests)" -ge $n ]; then
+		tap_ok "blktest=requests,$n: $kicks kicks and $irqs interrupts for $n requests"
+	else
+		tap_fail "blktest=requests,$n: about one kick and one interrupt per request" "$g"
+	fi
+	eval "mmio_$n=\$(vmmstat exits_mmio) kvm_mmio_$n=\$(vmmstat kvm_mmio_exits)"
+done
+if [ -n "$mmio_100" ] && [ $((mmio_400 - mmio_100)) -le 30 ]; then
+	d=$((mmio_400 - mmio_100))
+	tap_ok "300 more requests cost $d more MMIO exits to the VMM ($mmio_100 -> $mmio_400)"
+else
+	tap_fail "300 more requests cost no MMIO exits to the VMM" \
+		"exits_mmio $mmio_100 -> $mmio_400"
+fi
+if [ -z "$kvm_mmio_100" ]; then
+	tap_skip "KVM's own mmio_exits counter agrees" "no KVM binary statistics here"
+elif [ $((kvm_mmio_400 - kvm_mmio_100)) -le 30 ]; then
+	tap_ok "KVM's own mmio_exits counter agrees ($kvm_mmio_100 -> $kvm_mmio_400)"
+else
+	tap_fail "KVM's own mmio_exits counter agrees" \
+		"kvm_mmio_exits $kvm_mmio_100 -> $kvm_mmio_400"
+fi
+
+# The kernel's block self-tests on a scratch disk, writable then read-only.
+for ro in "" ",ro"; do
+	dd if=/dev/zero of="$T/blk.img" bs=512 count=2048 2>/dev/null
+	vmm boot "$GUEST" --disk "$T/blk.img$ro" --cmdline "selftest" --timeout 300
+	expect_rc "self-tests with --disk FILE$ro exit 0" 0
+	guest_tap "self-tests with --disk FILE$ro" "(irq|blk)_"
+done
+
+# Bad values: one line, exit 1.
+vmm boot "$GUEST" --disk "$T/blk.img" --cmdline "blktest=bogus" --timeout 60
+expect_rc "blktest=bogus exits 1" 1
+expect_out "blktest=bogus: one error line" "^blktest: error: bad value in 'blktest=bogus'"
+vmm boot "$GUEST" --cmdline "blktest=read" --timeout 60
+expect_rc "blktest=read without a disk exits 1" 1
+expect_out "blktest=read without a disk says so" "^blktest: error: no disk device"
+
 # ---- bad input: one line, the right status, no crash ------------------------------------------
 for kind in not-elf elf32 wrong-arch not-exec truncated outside-ram low-load overlap bad-entry; do
 	"$H/mkelf" "$kind" "$T/$kind.elf"

@@ -53,7 +53,7 @@ esac
 root=$(cd "$(dirname "$0")/../.." && pwd) || die "cannot find the repository root"
 modnames="irqbypass kvm kvm_amd"
 # The payload: these files and folders where they exist, and $NESTED_PAYLOAD.
-payload_files="vmm guest/guest.elf"
+payload_files="vmm guest/guest.elf build/initramfs.cpio"
 payload_dirs="configs tests/integration build/progs build/integration"
 
 # ---- host tools ----------------------------------------------------------------------------

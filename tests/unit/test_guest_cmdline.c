@@ -101,15 +101,50 @@ static bool test_poke(void)
 	return true;
 }
 
+/* The value is the action's to parse (guest/block/blktest.c); it must be there. */
+static bool test_blktest(void)
+{
+	CHECK(parse("blktest=write") == 0 && cl.action == ACTION_BLKTEST);
+	CHECK(!strcmp(cl.blktest, "write"));
+	CHECK(parse("console=ttyS0 blktest=requests,swap,400") == 0);
+	CHECK(cl.action == ACTION_BLKTEST && !strcmp(cl.blktest, "requests,swap,400"));
+	CHECK(refused("blktest", -EINVAL, "blktest"));
+	CHECK(refused("blktest=", -EINVAL, "blktest="));
+	CHECK(refused("blktest=read exit=0", -EINVAL, "exit=0"));
+	return true;
+}
+
 static bool test_unknown_words_kept(void)
 {
-	CHECK(parse(" console=ttyS0  init=/bin/sh\tquiet selftest foo=a=b ") == 0);
+	CHECK(parse(" console=ttyS0  root=/dev/vda\tquiet selftest foo=a=b ") == 0);
 	CHECK(cl.action == ACTION_SELFTEST);
 	CHECK(cl.argc == 4);
 	CHECK(!strcmp(cl.argv[0], "console=ttyS0"));
-	CHECK(!strcmp(cl.argv[1], "init=/bin/sh"));
+	CHECK(!strcmp(cl.argv[1], "root=/dev/vda"));
 	CHECK(!strcmp(cl.argv[2], "quiet"));
 	CHECK(!strcmp(cl.argv[3], "foo=a=b"));
+	return true;
+}
+
+/* init=, initargs= and print-fatal-signals= are settings: kept apart, not actions. */
+static bool test_init_settings(void)
+{
+	CHECK(parse("init=/bin/init initargs=-v,--limit-mib,64 print-fatal-signals=1 x") == 0);
+	CHECK(cl.action == ACTION_NONE && cl.init && !strcmp(cl.init, "/bin/init"));
+	CHECK(cl.nr_initargs == 3 && !strcmp(cl.initargs[0], "-v"));
+	CHECK(!strcmp(cl.initargs[1], "--limit-mib") && !strcmp(cl.initargs[2], "64"));
+	CHECK(cl.print_fatal_signals && cl.argc == 1 && !strcmp(cl.argv[0], "x"));
+	CHECK(parse("selftest initargs=a print-fatal-signals=0") == 0);
+	CHECK(cl.action == ACTION_SELFTEST && cl.nr_initargs == 1 && !cl.init);
+	CHECK(!cl.print_fatal_signals && cl.argc == 0);
+	CHECK(refused("init=bin/sh", -EINVAL, "init=bin/sh"));
+	CHECK(refused("init", -EINVAL, "init"));
+	CHECK(refused("init=", -EINVAL, "init="));
+	CHECK(refused("initargs=a,,b", -EINVAL, "initargs=a,,b"));
+	CHECK(refused("initargs=a,", -EINVAL, "initargs=a,"));
+	CHECK(refused("initargs=", -EINVAL, "initargs="));
+	CHECK(refused("print-fatal-signals=yes", -EINVAL, "print-fatal-signals=yes"));
+	CHECK(refused("print-fatal-signals", -EINVAL, "print-fatal-signals"));
 	return true;
 }
 
@@ -147,13 +182,15 @@ static bool test_limits(void)
 
 int main(void)
 {
-	tap_plan(8);
+	tap_plan(10);
 	TAP_RUN(test_no_action);
 	TAP_RUN(test_selftest);
 	TAP_RUN(test_exit);
 	TAP_RUN(test_crash);
 	TAP_RUN(test_poke);
+	TAP_RUN(test_blktest);
 	TAP_RUN(test_unknown_words_kept);
+	TAP_RUN(test_init_settings);
 	TAP_RUN(test_one_action_at_most);
 	TAP_RUN(test_limits);
 	return tap_finish();

@@ -385,9 +385,96 @@ static bool test_missing_cpus(void)
 	return refused(-ENOENT);
 }
 
+/* /chosen with an initrd given in @bytes-sized (4 or 8) cells; @end_too: -end as well. */
+static void initrd_chosen(u64 start, u64 end, int bytes, bool end_too)
+{
+	T(fdt_begin_node(blob, "chosen"));
+	if (bytes == 8) {
+		T(fdt_property_u64(blob, "linux,initrd-start", start));
+		if (end_too)
+			T(fdt_property_u64(blob, "linux,initrd-end", end));
+	} else if (bytes == 4) {
+		T(fdt_property_u32(blob, "linux,initrd-start", start));
+		if (end_too)
+			T(fdt_property_u32(blob, "linux,initrd-end", end));
+	} else {
+		T(fdt_property(blob, "linux,initrd-start", "abc", 3));
+		T(fdt_property(blob, "linux,initrd-end", "abc", 3));
+	}
+	T(fdt_end_node(blob));
+}
+
+static bool initrd_tree(u64 start, u64 end, int bytes, bool end_too)
+{
+	static const struct mem_range mem = { 0, 1 << 28 };
+
+	tree_begin(NULL, 0, 2, 2);
+	memory_node("memory@0", &mem, 1, 2, 2);
+	initrd_chosen(start, end, bytes, end_too);
+	cpus_node(1, 0, true);
+	return tree_end();
+}
+
+/* The initrd in 8- and 4-byte cells, and the fault-trace region, as ./vmm writes them. */
+static bool test_initrd_and_trace(void)
+{
+	static const struct mem_range mem = { 0, 1 << 28 };
+	const struct dt_params p = {
+		.ram_size = 256ULL << 20,
+		.cmdline = "",
+		.nr_cpus = 1,
+		.initrd_start = 0xfe00000,
+		.initrd_end = 0xfe12345,
+		.trace_gpa = 0xff00000,
+		.trace_size = 0x100000,
+	};
+	struct errbuf e;
+
+	CHECK(initrd_tree(0x1000000, 0x1234567, 8, true));
+	CHECK(parse() == 0 && bi.initrd_start == 0x1000000 && bi.initrd_end == 0x1234567);
+	CHECK(initrd_tree(0x2000000, 0x2000100, 4, true));
+	CHECK(parse() == 0 && bi.initrd_start == 0x2000000 && bi.initrd_end == 0x2000100);
+	CHECK(standard_tree(&mem, 1));
+	CHECK(parse() == 0 && !bi.initrd_start && !bi.initrd_end && !bi.trace_size);
+
+	tree_begin(NULL, 0, 2, 2);
+	memory_node("memory@0", &mem, 1, 2, 2);
+	cpus_node(1, 0, true);
+	io_device("fault-trace@ff00000", DT_COMPAT_TRACE, 0xff00000, 0x100000);
+	CHECK(tree_end());
+	CHECK(parse() == 0 && bi.trace_base == 0xff00000 && bi.trace_size == 0x100000);
+
+	CHECK(dt_build(blob, sizeof(blob), &p, &e) == 0);
+	CHECK(parse() == 0);
+	CHECK(bi.initrd_start == p.initrd_start && bi.initrd_end == p.initrd_end);
+	CHECK(bi.trace_base == p.trace_gpa && bi.trace_size == p.trace_size);
+	return true;
+}
+
+static bool test_bad_initrd_and_trace(void)
+{
+	static const struct mem_range mem = { 0, 1 << 28 };
+
+	CHECK(initrd_tree(0x1000000, 0, 8, false));		/* start without end */
+	CHECK(refused(-EINVAL));
+	CHECK(initrd_tree(0x2000000, 0x1000000, 8, true));	/* end below start */
+	CHECK(refused(-EINVAL));
+	CHECK(initrd_tree(0, 0, 3, true));			/* 3-byte values */
+	CHECK(refused(-EINVAL));
+	/* a fault-trace node without reg */
+	tree_begin(NULL, 0, 2, 2);
+	memory_node("memory@0", &mem, 1, 2, 2);
+	cpus_node(1, 0, true);
+	T(fdt_begin_node(blob, "fault-trace@0"));
+	T(fdt_property_string(blob, "compatible", DT_COMPAT_TRACE));
+	T(fdt_end_node(blob));
+	CHECK(tree_end());
+	return refused(-EINVAL);
+}
+
 int main(void)
 {
-	tap_plan(13);
+	tap_plan(15);
 	TAP_RUN(test_full_tree);
 	TAP_RUN(test_vmm_tree);
 	TAP_RUN(test_minimal_tree);
@@ -401,5 +488,7 @@ int main(void)
 	TAP_RUN(test_too_many_ranges);
 	TAP_RUN(test_bad_bootargs);
 	TAP_RUN(test_missing_cpus);
+	TAP_RUN(test_initrd_and_trace);
+	TAP_RUN(test_bad_initrd_and_trace);
 	return tap_finish();
 }

@@ -2,7 +2,8 @@
 /*
  * Host tests of the page-fault pipeline through the software MMU: anonymous read (zero
  * page) and write faults, write-protect faults (reuse and copy), spurious faults from a
- * stale TLB, accessed/dirty bits, NX, kernel addresses, the do_fault/do_swap_page hooks,
+ * stale TLB, accessed/dirty bits, NX, kernel addresses, do_fault without ->fault and the
+ * do_swap_page hook,
  * the fault trace and counters, and out-of-memory as VM_FAULT_OOM rather than a crash.
  */
 #include <stdio.h>
@@ -232,14 +233,10 @@ static bool test_spurious_fault(void)
 	return true;
 }
 
-static vm_fault_t dummy_fault(struct vm_fault *vmf)
-{
-	return 0;
-}
+/* A file VMA whose vm_ops cannot supply pages. */
+static const struct vm_operations_struct dummy_ops = { .fault = NULL };
 
-static const struct vm_operations_struct dummy_ops = { .fault = dummy_fault };
-
-/* do_fault() (file pages) and do_swap_page() are hooks that say SIGBUS for now. */
+/* do_fault() without ->fault (as Linux) and do_swap_page() (a hook for now) say SIGBUS. */
 static bool test_hooks_sigbus(void)
 {
 	struct mm_struct *mm = new_mm();

@@ -13,6 +13,7 @@
 #include <mm/rbtree.h>
 #include <mm/slab.h>
 #include "mm_test.h"
+#include "rambd.h"
 #include "soft_mmu.h"
 
 #define ARENA_SIZE	(32UL << 20)
@@ -236,7 +237,8 @@ static bool test_fixed_noreplace_and_replace(void)
 static bool test_bad_arguments(void)
 {
 	struct mm_struct *mm = new_mm();
-	struct file *somefile = (struct file *)0x1;
+	struct address_space mapping;
+	struct file *wronly;
 
 	CHECK(mm);
 	CHECK(do_mmap(mm, NULL, 0, 0, RW, ANON, 0) == (unsigned long)-EINVAL);
@@ -245,7 +247,11 @@ static bool test_bad_arguments(void)
 	CHECK(do_mmap(mm, NULL, 0, PAGE_SIZE, RW, MAP_ANONYMOUS | MAP_SHARED | MAP_PRIVATE, 0) ==
 	      (unsigned long)-EINVAL);
 	CHECK(do_mmap(mm, NULL, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0) == (unsigned long)-EBADF);
-	CHECK(do_mmap(mm, somefile, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0) == (unsigned long)-ENODEV);
+	/* A file must be open for reading to be mapped (file mappings: test_mm_file_fault). */
+	address_space_init(&mapping, NULL, NULL);
+	wronly = unit_file_open(&mapping, FMODE_WRITE);
+	CHECK(do_mmap(mm, wronly, 0, PAGE_SIZE, RW, MAP_PRIVATE, 0) == (unsigned long)-EACCES);
+	fput(wronly);
 	CHECK(do_mmap(mm, NULL, A(0) + 1, PAGE_SIZE, RW, FIXED, 0) == (unsigned long)-EINVAL);
 	CHECK(do_mmap(mm, NULL, 0x1000, PAGE_SIZE, RW, FIXED, 0) == (unsigned long)-EPERM);
 	CHECK(do_mmap(mm, NULL, TASK_SIZE - PAGE_SIZE, 2 * PAGE_SIZE, RW, FIXED, 0) ==

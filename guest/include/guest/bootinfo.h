@@ -27,6 +27,8 @@ struct boot_info {
 	u32 tsc_khz;					/* tsc-khz, 0 when absent */
 	u64 serial_port;				/* "ns16550a" node's reg, 0: none */
 	u64 exit_port;					/* DT_COMPAT_EXIT node's reg, 0: none */
+	u64 initrd_start, initrd_end;			/* linux,initrd-*, 0: none */
+	u64 trace_base, trace_size;			/* DT_COMPAT_TRACE reg, 0: none */
 	u64 fdt_pa;					/* where the blob is (set by the caller) */
 	u32 fdt_size;					/* its totalsize */
 };
@@ -38,8 +40,10 @@ extern struct boot_info boot_info;
  * (zeroed first; the caller sets fdt_pa):
  *  - every node with device_type = "memory": its reg (address and size cells from the
  *    root, 1 or 2 each) as RAM ranges, trimmed inward to page boundaries, sorted;
- *  - the memory reserve map; /chosen/bootargs; the cpu nodes under /cpus and tsc-khz
- *    (on /cpus, else on the first cpu); the serial ("ns16550a") and exit device nodes.
+ *  - the memory reserve map; /chosen/bootargs and linux,initrd-start/-end (both or
+ *    neither, 4 or 8 bytes each, end >= start); the cpu nodes under /cpus and tsc-khz
+ *    (on /cpus, else on the first cpu); the serial ("ns16550a"), exit device and
+ *    fault-trace (DT_COMPAT_TRACE, its reg) nodes.
  * Returns 0, or -EINVAL (bad blob, malformed property, overlapping or wrapping ranges),
  * -ENOENT (no memory or no cpu), -E2BIG (a table or the bootargs too long), and then sets
  * *why to a one-line reason.

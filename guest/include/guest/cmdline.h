@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The kernel command line (guest/kernel/cmdline.c): words separated by blanks, each `key`
- * or `key=value`. Recognised: the action words selftest, exit=N, crash=KIND, poke=GPA,LEN
- * (at most one of them); every other word is kept, in order, for init later.
+ * or `key=value`. Recognised: the action words selftest, exit=N, crash=KIND, poke=GPA,LEN,
+ * blktest=ARGS (at most one of them); the settings init=/PATH (the first program; default
+ * /init), initargs=A,B,... (its arguments after argv[0]) and print-fatal-signals=0|1 (log
+ * every process killed by a signal). Every other word is kept, in order, for init: as Linux
+ * does, words with '=' go to its environment, the others to its arguments.
  */
 #ifndef GUEST_CMDLINE_H
 #define GUEST_CMDLINE_H
@@ -18,6 +21,7 @@ enum boot_action {
 	ACTION_EXIT,		/* exit=N: exit with N (0..255) */
 	ACTION_CRASH,		/* crash=pf|ud|gp|de|bp|triple|hang: take that exception in kernel mode */
 	ACTION_POKE,		/* poke=GPA,LEN: write the poke pattern, exit 0 */
+	ACTION_BLKTEST,		/* blktest=ARGS: a block-layer test (guest/block/blktest.c) */
 };
 
 enum crash_kind {
@@ -36,6 +40,11 @@ struct cmdline {
 	int exit_status;		/* ACTION_EXIT */
 	enum crash_kind crash;		/* ACTION_CRASH */
 	u64 poke_gpa, poke_len;		/* ACTION_POKE */
+	const char *blktest;		/* ACTION_BLKTEST: its value, parsed by the action */
+	const char *init;		/* init=: the first program, NULL: /init */
+	unsigned int nr_initargs;	/* initargs=: split at the commas */
+	char *initargs[CMDLINE_MAX_ARGS];
+	bool print_fatal_signals;	/* print-fatal-signals=1 */
 	unsigned int argc;		/* the unrecognised words */
 	char *argv[CMDLINE_MAX_ARGS];
 	char buf[BOOT_CMDLINE_MAX];	/* the words, NUL-terminated, argv points here */

@@ -69,5 +69,19 @@ int selftest_page_alloc_orders(void);
 int selftest_page_alloc_many(void);
 int selftest_page_alloc_zero(void);
 int selftest_kmalloc(void);
+int selftest_cpio(void);
+int selftest_elf(void);
+int selftest_syscall_table(void);
+int selftest_uaccess(void);
+int selftest_user_syscalls(void);
+int selftest_user_exceptions(void);
+int selftest_fault_trace(void);
+int selftest_irq(void);
+int selftest_blk_pattern(void);
+int selftest_blk_merge(void);
+int selftest_blk_flush(void);
+int selftest_blk_bad_bios(void);
+int selftest_blk_read_only(void);
+int selftest_blk_get_id(void);
 
 #endif

@@ -12,6 +12,8 @@
 #define X86_PTE_P		(1ULL << 0)
 #define X86_PTE_RW		(1ULL << 1)
 #define X86_PTE_US		(1ULL << 2)
+#define X86_PTE_PWT		(1ULL << 3)	/* with PCD and the reset PAT: uncached */
+#define X86_PTE_PCD		(1ULL << 4)
 #define X86_PTE_A		(1ULL << 5)
 #define X86_PTE_D		(1ULL << 6)
 #define X86_PTE_PS		(1ULL << 7)	/* in a PD or PDPT entry: a 2 MiB or 1 GiB page */
@@ -41,6 +43,19 @@ extern u64 x86_pte_nx;
  * tables below direct_map_end, so it is safe on a corrupt table.
  */
 u64 kernel_lookup(unsigned long va, int *level);
+
+/* The end of the range ioremap() maps: the top of the 32-bit MMIO hole. */
+#define IOREMAP_END		(4ULL << 30)
+
+/*
+ * Map the device registers at [@pa, @pa + @size), which must lie in the MMIO hole
+ * [MMIO_HOLE_START, IOREMAP_END), uncached (PCD|PWT), read-write, no-execute, at their
+ * direct-map address __va(@pa): RAM never reaches the hole, so the two cannot collide, and
+ * the mapping sits under the direct map's top-level entry, which every address space
+ * shares. Mapping a page twice is fine. Returns __va(@pa), or NULL for a range outside the
+ * hole. Page tables come from the boot pool: call it at boot (it panics if the pool runs out).
+ */
+void *ioremap(u64 pa, u64 size);
 
 /* The last physical address + 1 that the direct map covers. */
 extern u64 direct_map_end;

@@ -9,7 +9,7 @@
 
 #include <asm/segment.h>
 
-#define THREAD_SIZE		16384	/* the boot stack */
+#define THREAD_SIZE		16384	/* the boot stack and every task's kernel stack */
 #define IST_STACK_SIZE		8192
 
 #ifndef __ASSEMBLY__
@@ -19,7 +19,8 @@
 extern char init_stack_guard[], init_stack[], init_stack_end[];
 extern char ist_stacks[NR_IST][IST_STACK_SIZE];
 
-/* True if [addr, addr + len) lies within one kernel stack. */
+/* True if [addr, addr + len) lies within one kernel stack: the boot stack, an IST stack
+ * or the running task's. */
 bool on_kernel_stack(unsigned long addr, size_t len);
 
 /*

@@ -47,7 +47,8 @@ enum {
 #define X86_PF_INSTR		(1UL << 4)	/* instruction fetch */
 #define X86_PF_PK		(1UL << 5)	/* protection key */
 
-/* Load the kernel's GDT, TSS (with the IST stacks) and IDT. Call once, first thing. */
+/* Load the kernel's GDT, TSS (with the IST stacks) and IDT; set the SYSCALL MSRs. Call once,
+ * first thing. */
 void trap_init(void);
 void gdt_init(void);
 void idt_init(void);
@@ -56,16 +57,19 @@ void idt_init(void);
 void do_exception(struct pt_regs *regs);
 
 /*
- * The #PF handler: @address is CR2. Kernel-mode faults are bugs (for now): oops and panic.
- * User-mode faults go to do_user_addr_fault().
+ * The #PF handler: @address is CR2. User-mode faults go to do_user_addr_fault() and kill
+ * the task if it returns a signal; kernel-mode faults on a user address from a user-access
+ * instruction are resolved the same way (or fixed up); any other kernel fault oopses.
  */
 void do_page_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address);
 
 /*
- * THE HOOK for the mm/ fault pipeline (find_vma, handle_mm_fault): a fault by user mode
- * at @address. Until processes exist it is a bug and panics.
+ * The mm/ fault pipeline (handle_user_addr_fault) for a fault by user mode at @address in
+ * current's address space. Returns 0 when the access can be retried, else the signal
+ * that must kill the task (SIGSEGV, SIGBUS, SIGKILL) with *si_code saying why.
  */
-void do_user_addr_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address);
+int do_user_addr_fault(struct pt_regs *regs, unsigned long error_code, unsigned long address,
+		       int *si_code);
 
 /*
  * Describe a page-fault error code in @buf, as "(not-present, write, kernel)" with

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+/*
+ * Names to files: open() and openat() on the read-only tree, and the stat family (stat,
+ * lstat, fstat, newfstatat). Paths are relative to "/" (there is no chdir) or, for the
+ * *at calls, to a directory descriptor.
+ */
+#include <kern/errno.h>
+#include <kern/string.h>
+#include <mm/slab.h>
+#include <guest/fs.h>
+#include <guest/sched.h>
+#include <guest/syscalls.h>
+#include <guest/uapi.h>
+
+#define ST_BLKSIZE	4096
+
+int getname(const char __user *upath, char **out)
+{
+	char *buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	long len;
+
+	if (!buf)
+		return -ENOMEM;
+	len = strncpy_from_user(buf, upath, PATH_MAX);
+	if (len < 0 || len == PATH_MAX || !len) {
+		kfree(buf);
+		return len < 0 ? -EFAULT : len ? -ENAMETOOLONG : -ENOENT;
+	}
+	*out = buf;
+	return 0;
+}
+
+/* Where a relative path starts for @dirfd: NULL (the root) for AT_FDCWD, or -E*. */
+static int dirfd_start(int dirfd, struct dentry **start)
+{
+	struct file *f;
+
+	*start = NULL;
+	if (dirfd == AT_FDCWD)
+		return 0;
+	f = fget(dirfd);
+	if (!f)
+		return -EBADF;
+	if (!f->dentry || !S_ISDIR(f->inode->mode))
+		return -ENOTDIR;
+	*start = f->dentry;
+	return 0;
+}
+
+/* Resolve user path @upath relative to @dirfd. */
+static int user_path_at(int dirfd, const char __user *upath, struct dentry **out)
+{
+	struct dentry *start;
+	char *path;
+	int err = getname(upath, &path);
+
+	if (err)
+		return err;
+	err = *path == '/' ? 0 : dirfd_start(dirfd, &start);
+	if (!err)
+		err = path_lookup(*path == '/' ? NULL : start, path, out);
+	kfree(path);
+	return err;
+}
+
+static long do_openat(int dirfd, const char __user *upath, int flags)
+{
+	unsigned int acc = flags & O_ACCMODE;
+	struct dentry *d;
+	struct inode *inode;
+	struct file *f;
+	int err = user_path_at(dirfd, upath, &d), fd;
+
+	if (err == -ENOENT && (flags & O_CREAT))
+		return -EROFS;		/* the tree is read-only */
+	if (err)
+		return err;
+	inode = d->inode;
+	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+		return -EEXIST;
+	if ((flags & O_DIRECTORY) && !S_ISDIR(inode->mode))
+		return -ENOTDIR;
+	if (acc == 3)
+		return -EINVAL;
+	if (acc != O_RDONLY || (flags & O_TRUNC))
+		return S_ISDIR(inode->mode) ? -EISDIR : -EROFS;
+	f = file_alloc(inode, inode->fop, flags);
+	if (!f)
+		return -ENOMEM;
+	f->dentry = d;
+	fd = fd_install(f, 0, flags & O_CLOEXEC);
+	if (fd < 0)
+		fput(f);
+	return fd;
+}
+
+SYSCALL_DEFINE4(openat, int, dirfd, const char __user *, path, int, flags, int, mode)
+{
+	return do_openat(dirfd, path, flags);
+}
+
+SYSCALL_DEFINE3(open, const char __user *, path, int, flags, int, mode)
+{
+	return do_openat(AT_FDCWD, path, flags);
+}
+
+/* Fill a struct stat for @inode and store it at @ubuf. */
+static long put_stat(const struct inode *inode, struct stat __user *ubuf)
+{
+	struct stat st;
+
+	memset(&st, 0, sizeof(st));
+	st.st_dev = 1;
+	st.st_ino = inode->ino;
+	st.st_nlink = inode->nlink;
+	st.st_mode = inode->mode;
+	st.st_rdev = inode->rdev;
+	st.st_size = inode->size;
+	st.st_blksize = ST_BLKSIZE;
+	st.st_blocks = inode->nr_pages * (PAGE_SIZE / 512);
+	st.st_atim.tv_sec = st.st_mtim.tv_sec = st.st_ctim.tv_sec = inode->mtime;
+	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+SYSCALL_DEFINE2(fstat, int, fd, struct stat __user *, ubuf)
+{
+	struct file *f = fget(fd);
+
+	if (!f)
+		return -EBADF;
+	return put_stat(f->inode, ubuf);
+}
+
+SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct stat __user *, ubuf,
+		int, flags)
+{
+	struct dentry *d;
+	char c;
+	int err;
+
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	if ((flags & AT_EMPTY_PATH) && !get_user(c, path) && !c) {
+		struct file *f = fget(dirfd);
+
+		if (!f)
+			return -EBADF;
+		return put_stat(f->inode, ubuf);
+	}
+	err = user_path_at(dirfd, path, &d);
+	return err ? err : put_stat(d->inode, ubuf);
+}
+
+/* stat and lstat are the same: the tree has no symbolic links. */
+SYSCALL_DEFINE2(stat, const char __user *, path, struct stat __user *, ubuf)
+{
+	struct dentry *d;
+	int err = user_path_at(AT_FDCWD, path, &d);
+
+	return err ? err : put_stat(d->inode, ubuf);
+}
+
+SYSCALL_DEFINE2(lstat, const char __user *, path, struct stat __user *, ubuf)
+{
+	struct dentry *d;
+	int err = user_path_at(AT_FDCWD, path, &d);
+
+	return err ? err : put_stat(d->inode, ubuf);
+}

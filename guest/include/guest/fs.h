@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The minimal VFS seam (guest/fs/): inodes, a tree of directory entries, open files and
+ * the per-task descriptor table. The only filesystem is the initramfs, unpacked at boot
+ * into inodes whose data lives in whole pages (struct page *pages[], the shape of a page
+ * cache: a later issue maps them directly on a file fault). Pipes and the console are
+ * files without a name. Linux's flag and mode values.
+ */
+#ifndef GUEST_FS_H
+#define GUEST_FS_H
+
+#include <kern/types.h>
+#include <mm/fs.h>
+#include <mm/list.h>
+#include <mm/page_alloc.h>
+#include <asm/uaccess.h>
+
+#define S_IFMT		0170000
+#define S_IFSOCK	0140000
+#define S_IFLNK		0120000
+#define S_IFREG		0100000
+#define S_IFBLK		0060000
+#define S_IFDIR		0040000
+#define S_IFCHR		0020000
+#define S_IFIFO		0010000
+#define S_ISREG(m)	(((m) & S_IFMT) == S_IFREG)
+#define S_ISDIR(m)	(((m) & S_IFMT) == S_IFDIR)
+#define S_IXUGO		0111
+
+#define O_ACCMODE	00000003
+#define O_RDONLY	00000000
+#define O_WRONLY	00000001
+#define O_RDWR		00000002
+#define O_CREAT		00000100
+#define O_EXCL		00000200
+#define O_NOCTTY	00000400
+#define O_TRUNC		00001000
+#define O_APPEND	00002000
+#define O_NONBLOCK	00004000
+#define O_LARGEFILE	00100000
+#define O_DIRECTORY	00200000
+#define O_NOFOLLOW	00400000
+#define O_CLOEXEC	02000000
+
+#define AT_FDCWD	(-100)
+#define SEEK_SET	0
+#define SEEK_CUR	1
+#define SEEK_END	2
+
+#define PATH_MAX	4096	/* including the NUL */
+#define NAME_MAX	255
+
+struct file;
+
+struct file_operations {
+	/* Read / write @len bytes at *@pos (user buffer), advancing it; bytes or -E*. */
+	long (*read)(struct file *f, char __user *buf, size_t len, u64 *pos);
+	long (*write)(struct file *f, const char __user *buf, size_t len, u64 *pos);
+	bool seekable;			/* lseek() works (else -ESPIPE) */
+	void (*release)(struct file *f);	/* the last reference is gone */
+};
+
+struct inode {
+	unsigned long ino;
+	unsigned int mode;		/* S_IF* and permission bits */
+	unsigned int nlink;
+	u64 size;			/* bytes */
+	u64 mtime;			/* seconds, as the archive gave it */
+	unsigned int rdev;		/* device number (character devices) */
+	struct page **pages;		/* regular files: page i holds bytes [i * 4096, +4096) */
+	unsigned long nr_pages;
+	/* mm/'s page cache for file mappings (include/mm/fs.h): NULL until the file-fault
+	 * work moves the pages above into it; no file can be mapped before then. */
+	struct address_space *i_mapping;
+	const struct file_operations *fop;
+};
+
+/* A name in the tree: the root has parent == itself. */
+struct dentry {
+	char *name;
+	struct inode *inode;
+	struct dentry *parent;
+	struct list_head children;	/* directories: their entries, by sibling */
+	struct list_head sibling;
+};
+
+struct file {
+	int count;			/* descriptors (across tasks) and other references */
+	unsigned int flags;		/* O_ACCMODE, O_APPEND, O_NONBLOCK */
+	unsigned int f_mode;		/* FMODE_READ, FMODE_WRITE: the access mode, for mm/ */
+	struct file_ra_state f_ra;	/* readahead state, for mm/ */
+	u64 pos;
+	struct inode *inode;
+	struct dentry *dentry;		/* its name in the tree; NULL for pipes, the console */
+	const struct file_operations *fop;
+	void *private_data;		/* pipes: their struct pipe */
+};
+
+/* ---- the tree (guest/fs/namei.c) ------------------------------------------------------- */
+extern struct dentry *vfs_root;
+
+/* A new inode with @mode (kzalloc'd, its fops chosen by the type), or NULL. */
+struct inode *new_inode(unsigned int mode);
+/* Create @name (a single component) in directory @dir; -EEXIST, -ENOMEM, -ENOTDIR. */
+int vfs_create(struct dentry *dir, const char *name, size_t len, struct inode *inode,
+	       struct dentry **out);
+/* The entry @name (len bytes) in @dir, or NULL. */
+struct dentry *d_lookup(struct dentry *dir, const char *name, size_t len);
+/*
+ * Resolve @path (absolute, or relative to @start) to its entry: "." and ".." work, empty
+ * components are skipped. Returns 0, -ENOENT (a component, or the path, is empty or
+ * missing), -ENOTDIR (a non-final component is not a directory), -ENAMETOOLONG.
+ */
+int path_lookup(struct dentry *start, const char *path, struct dentry **out);
+
+/*
+ * Copy the path at user address @upath into a new kernel buffer (*out, kfree it). Returns
+ * 0, -EFAULT, -ENAMETOOLONG (PATH_MAX or more), -ENOENT (empty), -ENOMEM.
+ */
+int getname(const char __user *upath, char **out);
+
+/* Read up to @len bytes of regular file @inode at @pos into kernel memory; bytes read. */
+size_t inode_read(const struct inode *inode, u64 pos, void *buf, size_t len);
+
+/* ---- open files and descriptors (guest/fs/file.c) -------------------------------------- */
+struct task;
+
+/* A new open file with one reference, or NULL. */
+struct file *file_alloc(struct inode *inode, const struct file_operations *fop,
+			unsigned int flags);
+/* Take / drop a reference; the last drop calls fop->release. */
+void get_file(struct file *f);
+void fput(struct file *f);
+/* current's file at descriptor @fd (borrowed: valid until current closes it), or NULL. */
+struct file *fget(int fd);
+/* Give @f (its reference) the lowest free descriptor >= @min: the fd, or -EMFILE. */
+int fd_install(struct file *f, int min, bool cloexec);
+/* Close @fd of current: 0 or -EBADF. */
+int close_fd(int fd);
+/* fork: the child gets every descriptor of current (each file one more reference). */
+void files_dup(struct task *child);
+/* exit: close every descriptor. exec: close the close-on-exec ones. */
+void files_close_all(struct task *t);
+void files_close_on_exec(struct task *t);
+
+/* ---- the console, pipes, the initramfs ---------------------------------------------------- */
+/* Give @t descriptors 0, 1 and 2 on the console (stdin reads end of file). */
+int console_open_stdio(struct task *t);
+/* The pipe's two ends: [0] reads, [1] writes (guest/fs/pipe.c). 0 or -ENOMEM. */
+int pipe_create(struct file *ends[2], unsigned int flags);
+/*
+ * Unpack the cpio "newc" archive [@start, @start + @size) into the tree (guest/fs/initramfs.c).
+ * Returns 0, or a negative errno with *why saying which entry and what is wrong.
+ */
+int initramfs_unpack(const void *start, size_t size, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,372 @@
+// SPDX-License-Identifier: MIT
+/*
+ * execve: replace the calling process's program. Everything that can fail happens before
+ * the point of no return, on a new address space that is not yet running: copy argv and
+ * envp into the kernel, check the ELF file (guest/kernel/elf.c), map each PT_LOAD as
+ * private anonymous memory and copy the file's bytes into it (no file mappings yet), build
+ * the stack (strings, argv, envp, auxv) the Linux ABI prescribes. Then the old address
+ * space goes, close-on-exec descriptors close, and the task returns to the new entry point.
+ */
+#include <kern/errno.h>
+#include <kern/printk.h>
+#include <kern/string.h>
+#include <mm/slab.h>
+#include <asm/processor.h>
+#include <guest/elf.h>
+#include <guest/fs.h>
+#include <guest/sched.h>
+#include <guest/setup.h>
+#include <guest/syscalls.h>
+#include <guest/uapi.h>
+
+#define STACK_INIT_SIZE	(128UL << 10)	/* the stack VMA at exec; it grows on demand */
+#define ARG_MAX_BYTES	(64UL << 10)	/* argv + envp: strings and pointers */
+#define AT_CLKTCK_HZ	100
+#define PLATFORM	"x86_64"
+#define NR_AUXV		18		/* pairs, AT_NULL included */
+
+/* Where argv or envp come from: a user array, or (kernel_execve) a kernel one. */
+struct arg_src {
+	const char __user *const __user *user;
+	const char *const *kernel;
+};
+
+struct binprm {
+	char *filename;			/* the path as given (kmalloc'd) */
+	struct inode *inode;
+	struct elf_image img;
+	char *strings;			/* argv strings then envp strings, each NUL-ended */
+	size_t used;			/* bytes of strings */
+	size_t budget;			/* what is left of ARG_MAX_BYTES */
+	int argc, envc;
+	struct mm_struct *mm;		/* the new address space */
+	unsigned long sp;		/* the new program's initial stack pointer */
+	const char *why;		/* why the ELF file was refused */
+};
+
+/* Append the strings of @src to b->strings; their count goes to *count. */
+static int copy_strings(struct binprm *b, struct arg_src src, int *count)
+{
+	const char *p;
+	long len, room;
+	int i;
+
+	*count = 0;
+	if (!src.user && !src.kernel)
+		return 0;		/* a NULL array is an empty one, as on Linux */
+	for (i = 0;; i++) {
+		if (src.kernel)
+			p = src.kernel[i];
+		else if (get_user(p, &src.user[i]))
+			return -EFAULT;
+		if (!p)
+			break;
+		if (b->budget <= sizeof(char *))
+			return -E2BIG;
+		b->budget -= sizeof(char *);	/* its pointer on the new stack */
+		room = b->budget;
+		if (src.kernel) {
+			len = strnlen(p, room);
+			if (len < room)
+				memcpy(b->strings + b->used, p, len + 1);
+		} else {
+			len = strncpy_from_user(b->strings + b->used, p, room);
+			if (len < 0)
+				return len;
+		}
+		if (len >= room)
+			return -E2BIG;
+		b->used += len + 1;
+		b->budget -= len + 1;
+		(*count)++;
+	}
+	return 0;
+}
+
+/* Copy @len bytes of kernel memory to @addr of @mm, whose pages exist and are private. */
+static int copy_to_mm(struct mm_struct *mm, unsigned long addr, const void *src, size_t len,
+		      const struct inode *inode, u64 file_off)
+{
+	size_t done = 0, n;
+	pte_t *ptep;
+	void *dst;
+
+	while (done < len) {
+		n = MIN(len - done, PAGE_SIZE - (addr + done) % PAGE_SIZE);
+		ptep = follow_pte(mm, addr + done);
+		if (!ptep)
+			return -EFAULT;
+		if (!pte_present(*ptep) || is_zero_pfn(pte_pfn(*ptep))) {
+			pte_unmap_unlock(mm, ptep);
+			return -EFAULT;
+		}
+		dst = (char *)page_address(pfn_to_page(pte_pfn(*ptep))) + (addr + done) % PAGE_SIZE;
+		if (inode)
+			inode_read(inode, file_off + done, dst, n);
+		else
+			memcpy(dst, (const char *)src + done, n);
+		pte_unmap_unlock(mm, ptep);
+		done += n;
+	}
+	return 0;
+}
+
+static unsigned long seg_prot(u32 flags)
+{
+	return (flags & PF_R ? PROT_READ : 0) | (flags & PF_W ? PROT_WRITE : 0) |
+	       (flags & PF_X ? PROT_EXEC : 0);
+}
+
+/*
+ * Map every PT_LOAD read-write, fault it in, copy its file bytes (the rest stays zero: the
+ * bss), then give each its own protection; a page two segments share gets both.
+ */
+static int map_segments(struct binprm *b)
+{
+	const struct elf_image *img = &b->img;
+	unsigned long start, end, from, mapped = 0;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < img->nr_segments; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+		end = PAGE_ALIGN(s->vaddr + s->memsz);
+		from = MAX(start, mapped);
+		if (from < end) {
+			unsigned long addr = do_mmap(b->mm, NULL, from, end - from,
+						     PROT_READ | PROT_WRITE,
+						     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+
+			if (IS_ERR_VALUE(addr))
+				return (long)addr;
+			err = mm_populate(b->mm, from, end - from);
+			if (err)
+				return err;
+		}
+		err = copy_to_mm(b->mm, s->vaddr, NULL, s->filesz, b->inode, s->offset);
+		if (err)
+			return err;
+		mapped = end;
+	}
+	for (i = 0; i < img->nr_segments; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		unsigned long prot = seg_prot(s->flags);
+
+		start = ALIGN_DOWN(s->vaddr, PAGE_SIZE);
+		end = PAGE_ALIGN(s->vaddr + s->memsz);
+		err = do_mprotect(b->mm, start, end - start, prot);
+		if (!err && i && start < PAGE_ALIGN(img->seg[i - 1].vaddr + img->seg[i - 1].memsz))
+			err = do_mprotect(b->mm, start, PAGE_SIZE,
+					  prot | seg_prot(img->seg[i - 1].flags));
+		if (err)
+			return err;
+	}
+	b->mm->start_brk = b->mm->brk = PAGE_ALIGN(img->end);
+	return 0;
+}
+
+/* 16 bytes for AT_RANDOM: TSC-seeded splitmix64, not cryptographic. */
+static void random_bytes(u8 out[16])
+{
+	static u64 state;
+	unsigned int i;
+
+	state += arch_rdtsc();
+	for (i = 0; i < 2; i++) {
+		u64 z = (state += 0x9e3779b97f4a7c15ULL);
+
+		z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+		z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+		z ^= z >> 31;
+		memcpy(out + 8 * i, &z, 8);
+	}
+}
+
+/*
+ * The initial stack, from the top of user space down: 8 zero bytes, the file name, the
+ * envp and argv strings, the platform string, 16 random bytes, the program headers when no
+ * segment carries them, then (16-byte aligned) argc, argv[], NULL, envp[], NULL, auxv.
+ */
+static int setup_stack(struct binprm *b)
+{
+	const struct elf_image *img = &b->img;
+	size_t fnlen = strlen(b->filename) + 1, phsize = 0, strsize, words, size;
+	unsigned long top = STACK_TOP, strtop, str, execfn, platform, random, phdr, addr, err;
+	unsigned long prot = PROT_READ | PROT_WRITE | (img->exec_stack ? PROT_EXEC : 0);
+	u64 *w;
+	char *buf;
+	int ret, n;
+
+	if (!img->phdr_vaddr)
+		phsize = (size_t)img->phnum * sizeof(Elf64_Phdr);
+	/* + 8: the program headers are 8-byte aligned below the random bytes. */
+	strsize = 8 + fnlen + b->used + sizeof(PLATFORM) + 16 + phsize + 8;
+	words = 1 + b->argc + 1 + b->envc + 1 + 2 * NR_AUXV;
+	size = ALIGN_UP(ALIGN_UP(strsize, 16) + words * 8, 16);
+	if (size > STACK_INIT_SIZE - PAGE_SIZE)
+		return -E2BIG;
+
+	addr = do_mmap(b->mm, NULL, top - STACK_INIT_SIZE, STACK_INIT_SIZE, prot,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_GROWSDOWN, 0);
+	if (IS_ERR_VALUE(addr))
+		return (long)addr;
+	ret = mm_populate(b->mm, top - PAGE_ALIGN(size), PAGE_ALIGN(size));
+	if (ret)
+		return ret;
+	buf = kzalloc(size, GFP_KERNEL);
+	if (!buf)
+		return -ENOMEM;
+	b->sp = top - size;
+#define AT(a)	(buf + ((a) - b->sp))		/* kernel address of user address @a */
+
+	strtop = top - 8;
+	execfn = strtop - fnlen;
+	memcpy(AT(execfn), b->filename, fnlen);
+	str = execfn - b->used;			/* argv strings, then envp strings */
+	memcpy(AT(str), b->strings, b->used);
+	platform = str - sizeof(PLATFORM);
+	memcpy(AT(platform), PLATFORM, sizeof(PLATFORM));
+	random = platform - 16;
+	random_bytes((u8 *)AT(random));
+	phdr = img->phdr_vaddr;
+	if (phsize) {
+		phdr = ALIGN_DOWN(random - phsize, 8);
+		inode_read(b->inode, img->phoff, AT(phdr), phsize);
+	}
+
+	w = (u64 *)buf;
+	*w++ = b->argc;
+	for (n = 0; n < b->argc; n++) {
+		*w++ = str;
+		str += strlen(AT(str)) + 1;
+	}
+	*w++ = 0;
+	for (n = 0; n < b->envc; n++) {
+		*w++ = str;
+		str += strlen(AT(str)) + 1;
+	}
+	*w++ = 0;
+	{
+		const u64 auxv[2 * NR_AUXV] = {
+			AT_PHDR, phdr, AT_PHENT, sizeof(Elf64_Phdr), AT_PHNUM, img->phnum,
+			AT_PAGESZ, PAGE_SIZE, AT_BASE, 0, AT_FLAGS, 0, AT_ENTRY, img->entry,
+			AT_UID, 0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0, AT_PLATFORM, platform,
+			AT_HWCAP, cpuid(1, 0).edx, AT_CLKTCK, AT_CLKTCK_HZ, AT_SECURE, 0,
+			AT_RANDOM, random, AT_EXECFN, execfn, AT_NULL, 0,
+		};
+
+		memcpy(w, auxv, sizeof(auxv));
+		w += ARRAY_SIZE(auxv);
+	}
+#undef AT
+	BUG_ON((char *)w > buf + size - strsize);	/* the pointers stay below the strings */
+	err = copy_to_mm(b->mm, b->sp, buf, size, NULL, 0);
+	kfree(buf);
+	b->mm->start_stack = b->sp;
+	return err;
+}
+
+/* Find, check and load the program into a new address space. */
+static int prepare_binprm(struct binprm *b)
+{
+	struct dentry *d;
+	const struct inode *inode;
+	size_t len;
+	int err = path_lookup(NULL, b->filename, &d);
+
+	if (err)
+		return err;
+	inode = b->inode = d->inode;
+	if (!S_ISREG(inode->mode) || !(inode->mode & S_IXUGO))
+		return -EACCES;
+	if (!inode->size)
+		return -ENOEXEC;
+	len = MIN(inode->size, PAGE_SIZE);
+	err = elf_check(page_address(inode->pages[0]), len, inode->size, MMAP_MIN_ADDR_DEFAULT,
+			TASK_SIZE, &b->img, &b->why);
+	if (err)
+		return err;
+	b->mm = mm_alloc();
+	if (!b->mm)
+		return -ENOMEM;
+	err = map_segments(b);
+	if (!err)
+		err = setup_stack(b);
+	return err;
+}
+
+/* The point of no return: current becomes the new program. */
+static void exec_commit(struct binprm *b)
+{
+	struct task *t = current;
+	struct mm_struct *old = t->mm;
+	const char *base = strrchr(b->filename, '/');
+
+	files_close_on_exec(t);
+	t->mm = b->mm;
+	b->mm = NULL;
+	write_cr3(mm_pgd_phys(t->mm));
+	if (old)
+		mmput(old);
+	set_task_comm(t, base ? base + 1 : b->filename);
+	t->clear_child_tid = 0;
+	t->set_child_tid = NULL;
+	start_thread(current_pt_regs(), b->img.entry, b->sp);
+}
+
+/* execve with @filename already in the kernel (kmalloc'd, consumed). */
+static long do_execve(char *filename, struct arg_src argv, struct arg_src envp,
+		      const char **why)
+{
+	struct binprm b = { .filename = filename, .budget = ARG_MAX_BYTES };
+	int err;
+
+	b.strings = kmalloc(ARG_MAX_BYTES, GFP_KERNEL);
+	err = b.strings ? 0 : -ENOMEM;
+	if (!err)
+		err = copy_strings(&b, argv, &b.argc);
+	if (!err)
+		err = copy_strings(&b, envp, &b.envc);
+	if (!err)
+		err = prepare_binprm(&b);
+	if (!err)
+		exec_commit(&b);
+	if (b.mm)
+		mmput(b.mm);
+	if (why)
+		*why = b.why;
+	kfree(b.strings);
+	kfree(filename);
+	return err;
+}
+
+SYSCALL_DEFINE3(execve, const char __user *, path, const char __user *const __user *, argv,
+		const char __user *const __user *, envp)
+{
+	char *filename;
+	int err = getname(path, &filename);
+
+	if (err)
+		return err;
+	return do_execve(filename, (struct arg_src){ .user = argv },
+			 (struct arg_src){ .user = envp }, NULL);
+}
+
+int kernel_execve(const char *path, const char *const *argv, const char *const *envp)
+{
+	size_t len = strlen(path) + 1;
+	char *filename = kmalloc(len, GFP_KERNEL);
+	const char *why = NULL;
+	long err;
+
+	if (!filename)
+		return -ENOMEM;
+	memcpy(filename, path, len);
+	err = do_execve(filename, (struct arg_src){ .kernel = argv },
+			(struct arg_src){ .kernel = envp }, &why);
+	if (err && why)
+		printk("exec: %s: %s\n", path, why);
+	return err;
+}
