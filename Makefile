@@ -121,6 +121,36 @@ $(B)/unit/%: tests/unit/%.c $(B)/unit/libunit.a
 	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -o $@ $< \
 		$(B)/unit/libunit.a $(VMM_LDLIBS)
 
+# ---- make bench: the instruction cost of a fault in mm/ (tests/bench/mm_fault_cost.c) -----
+# mm/ and the unit harness once more, without sanitizers, so that callgrind counts what the
+# guest would run; same flags as the unit build otherwise. Not part of `all`.
+BENCH_MM_SRCS := $(wildcard mm/*.c) $(wildcard tests/unit/lib/*.c)
+BENCH_MM_OBJS := $(patsubst %.c,$(B)/bench/obj/%.o,$(BENCH_MM_SRCS))
+$(B)/bench/obj/mm/%.o: mm/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (bench)"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/bench/obj/%.o: %.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (bench)"
+	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/bench/mm_fault_cost: tests/bench/mm_fault_cost.c $(BENCH_MM_OBJS)
+	@echo "  CC      $< (bench)"
+	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) -DHOST_TEST -o $@ $^ -pthread
+
+# The guest's fault benchmark (tests/bench/fault_bench.c, static musl like the test programs,
+# but not one of them) and the initramfs that runs it as /init.
+$(B)/bench/fault_bench: tests/bench/fault_bench.c
+	@mkdir -p $(@D)
+	@echo "  MUSLCC  $<"
+	$(Q)$(MUSLCC) $(PROG_CFLAGS) -o $@ $<
+$(B)/bench-initramfs.cpio: $(B)/bench/fault_bench
+	@echo "  CPIO    $@"
+	$(Q)rm -rf $(B)/bench-initramfs && mkdir -p $(B)/bench-initramfs && \
+		cp $< $(B)/bench-initramfs/init
+	$(Q)cd $(B)/bench-initramfs && find . -mindepth 1 | LC_ALL=C sort | \
+		cpio -o -H newc -R 0:0 --quiet >../bench-initramfs.cpio
+
 # ---- fuzzing: the virtio-blk device's request checks (tests/fuzz/) -----------------------
 # build/fuzz/replay_NAME feeds tests/fuzz/corpus/NAME/* to the fuzz target built with gcc,
 # ASan and UBSan, printing TAP (`make test` runs it). `make fuzz` builds the libFuzzer
@@ -162,7 +192,7 @@ run: all
 test: all
 	$(Q)tests/run.sh
 
-bench: all
+bench: all $(B)/bench/mm_fault_cost $(B)/bench-initramfs.cpio
 	$(Q)tests/bench.sh
 
 clean:

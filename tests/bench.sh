@@ -70,18 +70,114 @@ blk_figures() {
 	rm -f "$img" "$out"
 }
 
+# Instructions per anonymous fault in mm/ on the host build (tests/bench/mm_fault_cost.c):
+# callgrind counts from the entry of handle_user_addr_fault() to its return, over 1024
+# faults of one kind; the libc memset/memcpy it calls (clearing or copying the 4 KiB page;
+# valgrind counts every `rep stosb` iteration) is shown apart. Independent of the KVM mode.
+MM_COST=build/bench/mm_fault_cost
+mm_cost_figures() {
+	if ! command -v valgrind >/dev/null || ! command -v callgrind_annotate >/dev/null; then
+		echo "mm fault cost: valgrind (callgrind) not installed: skipped"
+		return
+	fi
+	dir=$(mktemp -d)
+	echo "mm fault cost (host build -O2, no sanitizers, callgrind: instructions inside" \
+	     "handle_user_addr_fault per fault; goal < 1000 excluding the page clear):"
+	for kind in anon-new anon-zero wp-copy wp-reuse; do
+		if ! valgrind --tool=callgrind --collect-atstart=no \
+			--toggle-collect=handle_user_addr_fault --callgrind-out-file="$dir/$kind" \
+			"$MM_COST" "$kind" >"$dir/$kind.log" 2>&1; then
+			echo "  $kind: failed:"
+			tail -n 3 "$dir/$kind.log" | sed 's/^/    /'
+			continue
+		fi
+		n=$(grep -o 'faults=[0-9]*' "$dir/$kind.log" | cut -d= -f2)
+		callgrind_annotate --threshold=100 "$dir/$kind.1" | awk -v kind="$kind" -v n="$n" '
+			/PROGRAM TOTALS/ { gsub(",", "", $1); total = $1 }
+			!/=>/ && /:__mem(set|cpy|move)[a-z0-9_]*( |$)/ { gsub(",", "", $1); data += $1 }
+			END {
+				printf "  %-10s %6.0f instr/fault excluding the page clear/copy" \
+				       " (%6.0f including it)\n", kind, (total - data) / n, total / n
+			}'
+	done
+	rm -rf "$dir"
+}
+
+# Anonymous faults as a program sees them: build/bench/fault_bench (tests/bench/fault_bench.c)
+# as the guest's /init (build/bench-initramfs.cpio), timing one pass of FAULT_PAGES pages per
+# kind with CLOCK_MONOTONIC, beside the VMM's per-kind percentiles of the guest's fault trace
+# (#PF entry to return; they also count the few faults of exec and musl start-up). With a
+# file of the same program's native lines as $1, each kind gets the guest/host ratio.
+FAULT_PAGES=${FAULT_PAGES:-4096}
+fault_figures() {
+	out=$(mktemp)
+	echo "anonymous faults (fault_bench, $FAULT_PAGES pages per kind; guest: CLOCK_MONOTONIC" \
+	     "around the pass; trace: the VMM's --fault-stats, #PF entry to return)," \
+	     "KVM ${BENCH_LABEL:-$mode}:"
+	if ! ./vmm boot guest/guest.elf --mem 256M --initrd build/bench-initramfs.cpio \
+		--cmdline "initargs=$FAULT_PAGES" --fault-stats --timeout 600 >"$out" 2>&1 </dev/null; then
+		echo "  fault_bench in the guest failed:"
+		tail -n 5 "$out" | sed 's/^/    /'
+		rm -f "$out"
+		return
+	fi
+	awk -v hostfile="${1:-}" '
+		function kv(line, key,    i, n, f, a) {
+			n = split(line, f, " ")
+			for (i = 1; i <= n; i++)
+				if (split(f[i], a, "=") == 2 && a[1] == key)
+					return a[2]
+			return ""
+		}
+		BEGIN {
+			while (hostfile != "" && (getline line < hostfile) > 0)
+				if (line ~ /^fault_bench: /)
+					host[kv(line, "kind")] = kv(line, "ns_per_fault")
+		}
+		/^fault_bench: / { kinds[++nk] = kv($0, "kind"); g[kinds[nk]] = $0 }
+		/^vmm: faults [a-z-]+ count=/ { t[$3] = $0 }
+		END {
+			for (i = 1; i <= nk; i++) {
+				k = kinds[i]
+				ns = kv(g[k], "ns_per_fault")
+				printf "  %-10s guest %8d faults/s, %6d ns/fault (%d faults)", k,
+				       kv(g[k], "faults_per_s"), ns, kv(g[k], "faults")
+				if (k in t)
+					printf "; trace p50 %s p99 %s (count %s)", kv(t[k], "p50"),
+					       kv(t[k], "p99"), kv(t[k], "count")
+				if (k in host)
+					printf "; host native %d ns/fault (guest/host %.2f)", host[k],
+					       ns / host[k]
+				printf "\n"
+			}
+		}' "$out"
+	rm -f "$out"
+}
+
 if [ -n "${BENCH_INNER:-}" ]; then	# inside the nested machine: boot and block figures
 	boot_figures
 	blk_figures
+	fault_figures
 	exit 0
 fi
 echo "# make bench: KVM $mode$( [ "$mode" = nested ] && echo ' (times are emulated by QEMU TCG: compare counts, not times)')"
 echo "guest image: guest/guest.elf $(wc -c <guest/guest.elf) bytes;" \
      "loaded $(size -A guest/guest.elf 2>/dev/null | awk '$1 ~ /^\./ && $3 > 0 { s += $2 } END { print s }') bytes"
+mm_cost_figures
+host_faults=$(mktemp)
+if build/bench/fault_bench "$FAULT_PAGES" >"$host_faults" 2>&1; then
+	echo "anonymous faults natively on the host (the same fault_bench binary, $FAULT_PAGES pages):"
+	sed -n 's/^fault_bench: kind=\([a-z-]*\) .* faults_per_s=\([0-9]*\) ns_per_fault=\([0-9]*\)$/  \1 \2 \3/p' \
+		"$host_faults" | awk '{ printf "  %-10s host  %8d faults/s, %6d ns/fault\n", $1, $2, $3 }'
+else
+	echo "fault_bench on the host failed: $(tail -n 1 "$host_faults")"
+fi
 if [ "$mode" = native ]; then
 	boot_figures
 	blk_figures
+	fault_figures "$host_faults"
 else
-	NESTED_PAYLOAD="tests/bench.sh scripts" \
-		tests/nested/run.sh --timeout 900 -- sh -c "RUNS=$RUNS BLK_MIB=$BLK_MIB KVM_MODE=native BENCH_INNER=1 BENCH_LABEL=\"nested, emulated by TCG\" tests/bench.sh"
+	NESTED_PAYLOAD="tests/bench.sh scripts build/bench-initramfs.cpio build/bench" \
+		tests/nested/run.sh --timeout 900 -- sh -c "RUNS=$RUNS BLK_MIB=$BLK_MIB FAULT_PAGES=$FAULT_PAGES KVM_MODE=native BENCH_INNER=1 BENCH_LABEL=\"nested, emulated by TCG\" tests/bench.sh"
 fi
+rm -f "$host_faults"
