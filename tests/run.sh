@@ -91,6 +91,9 @@ nested)
 	done
 	;;
 esac
+# ext2 on the disk: file.sh runs its guest part nested itself when it must, so that the
+# image the guest wrote comes back out for e2fsck and debugfs here.
+suite "kvm-$mode/file" tests/integration/file.sh
 
 echo "1..$n"
 echo "$pass passed, $fail failed, $skip skipped"

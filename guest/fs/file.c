@@ -44,12 +44,6 @@ unsigned int file_fmode(struct file *file)
 	return file->f_mode;
 }
 
-/* Nothing here is ever written back: the files live in memory and are read-only. */
-int vfs_fsync_range(struct file *file, u64 start, u64 end, int datasync)
-{
-	return 0;
-}
-
 void get_file(struct file *f)
 {
 	BUG_ON(f->count <= 0);

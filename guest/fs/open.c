@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 /*
- * Names to files: open() and openat() on the read-only tree, and the stat family (stat,
- * lstat, fstat, newfstatat). Paths are relative to "/" (there is no chdir) or, for the
- * *at calls, to a directory descriptor.
+ * Names to files: open() and openat() on the read-only tree or, for absolute paths under
+ * its mount point, the ext2 disk (guest/fs/ext2_vfs.c); unlink and unlinkat; the stat
+ * family (stat, lstat, fstat, newfstatat). Paths are relative to "/" (there is no chdir)
+ * or, for the *at calls, to a directory descriptor.
  */
 #include <kern/errno.h>
 #include <kern/string.h>
@@ -63,13 +64,42 @@ static int user_path_at(int dirfd, const char __user *upath, struct dentry **out
 	return err;
 }
 
-static long do_openat(int dirfd, const char __user *upath, int flags)
+/* An absolute path under the mounted ext2 (EXT2_MNT): open it there. 1 if it is not one. */
+static long ext2_openat(const char __user *upath, int flags, unsigned int mode)
+{
+	const char *inner;
+	struct file *f;
+	char *path;
+	long ret = getname(upath, &path);
+
+	if (ret)
+		return ret;
+	inner = ext2_vfs_path(path);
+	ret = 1;
+	if (inner) {
+		ret = ext2_vfs_open(inner, flags, mode, &f);
+		if (!ret) {
+			ret = fd_install(f, 0, flags & O_CLOEXEC);
+			if (ret < 0)
+				fput(f);
+		}
+	}
+	kfree(path);
+	return ret;
+}
+
+static long do_openat(int dirfd, const char __user *upath, int flags, unsigned int mode)
 {
 	unsigned int acc = flags & O_ACCMODE;
 	struct dentry *d;
 	struct inode *inode;
 	struct file *f;
-	int err = user_path_at(dirfd, upath, &d), fd;
+	long fd = ext2_openat(upath, flags, mode);
+	int err;
+
+	if (fd != 1)
+		return fd;
+	err = user_path_at(dirfd, upath, &d);
 
 	if (err == -ENOENT && (flags & O_CREAT))
 		return -EROFS;		/* the tree is read-only */
@@ -96,12 +126,12 @@ static long do_openat(int dirfd, const char __user *upath, int flags)
 
 SYSCALL_DEFINE4(openat, int, dirfd, const char __user *, path, int, flags, int, mode)
 {
-	return do_openat(dirfd, path, flags);
+	return do_openat(dirfd, path, flags, mode);
 }
 
 SYSCALL_DEFINE3(open, const char __user *, path, int, flags, int, mode)
 {
-	return do_openat(AT_FDCWD, path, flags);
+	return do_openat(AT_FDCWD, path, flags, mode);
 }
 
 /* Fill a struct stat for @inode and store it at @ubuf. */
@@ -122,6 +152,29 @@ static long put_stat(const struct inode *inode, struct stat __user *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
+/* stat of an absolute path under the mounted ext2: 0 or -E*; 1 if it is not one. */
+static long ext2_stat(const char __user *upath, struct stat __user *ubuf)
+{
+	const char *inner;
+	struct file *f;
+	char *path;
+	long ret = getname(upath, &path);
+
+	if (ret)
+		return ret;
+	inner = ext2_vfs_path(path);
+	ret = 1;
+	if (inner) {
+		ret = ext2_vfs_open(inner, O_RDONLY, 0, &f);
+		if (!ret) {
+			ret = put_stat(f->inode, ubuf);
+			fput(f);
+		}
+	}
+	kfree(path);
+	return ret;
+}
+
 SYSCALL_DEFINE2(fstat, int, fd, struct stat __user *, ubuf)
 {
 	struct file *f = fget(fd);
@@ -136,7 +189,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct stat _
 {
 	struct dentry *d;
 	char c;
-	int err;
+	long err;
 
 	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
 		return -EINVAL;
@@ -147,23 +200,68 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct stat _
 			return -EBADF;
 		return put_stat(f->inode, ubuf);
 	}
+	err = ext2_stat(path, ubuf);
+	if (err != 1)
+		return err;
 	err = user_path_at(dirfd, path, &d);
 	return err ? err : put_stat(d->inode, ubuf);
 }
 
-/* stat and lstat are the same: the tree has no symbolic links. */
+/* stat and lstat are the same: neither the tree nor our ext2 follows symbolic links. */
 SYSCALL_DEFINE2(stat, const char __user *, path, struct stat __user *, ubuf)
 {
 	struct dentry *d;
-	int err = user_path_at(AT_FDCWD, path, &d);
+	long err = ext2_stat(path, ubuf);
 
+	if (err != 1)
+		return err;
+	err = user_path_at(AT_FDCWD, path, &d);
 	return err ? err : put_stat(d->inode, ubuf);
 }
 
 SYSCALL_DEFINE2(lstat, const char __user *, path, struct stat __user *, ubuf)
 {
 	struct dentry *d;
-	int err = user_path_at(AT_FDCWD, path, &d);
+	long err = ext2_stat(path, ubuf);
 
+	if (err != 1)
+		return err;
+	err = user_path_at(AT_FDCWD, path, &d);
 	return err ? err : put_stat(d->inode, ubuf);
+}
+
+/* unlink, unlinkat: only files of the mounted ext2 can go (the initramfs is read-only). */
+static long do_unlinkat(int dirfd, const char __user *upath, int flags)
+{
+	const char *inner;
+	char *path;
+	long err;
+
+	if (flags)
+		return -EINVAL;		/* AT_REMOVEDIR: no directories are removed */
+	err = getname(upath, &path);
+	if (err)
+		return err;
+	inner = ext2_vfs_path(path);
+	if (inner) {
+		err = ext2_vfs_unlink(inner);
+	} else {
+		struct dentry *d;
+
+		err = user_path_at(dirfd, upath, &d);
+		if (!err)
+			err = S_ISDIR(d->inode->mode) ? -EISDIR : -EROFS;
+	}
+	kfree(path);
+	return err;
+}
+
+SYSCALL_DEFINE1(unlink, const char __user *, path)
+{
+	return do_unlinkat(AT_FDCWD, path, 0);
+}
+
+SYSCALL_DEFINE3(unlinkat, int, dirfd, const char __user *, path, int, flags)
+{
+	return do_unlinkat(dirfd, path, flags);
 }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * Data through descriptors: read, write, readv, writev, lseek, and ioctl (which no file
- * here supports: ENOTTY). Each goes to the file's own operations.
+ * Data through descriptors: read, write, pread64, pwrite64, readv, writev, lseek, and
+ * ioctl (which no file here supports: ENOTTY). Each goes to the file's own operations.
  */
 #include <kern/errno.h>
 #include <guest/fs.h>
@@ -37,6 +37,39 @@ SYSCALL_DEFINE3(write, int, fd, const char __user *, buf, size_t, count)
 	struct file *f = fget(fd);
 
 	return f ? do_write(f, buf, count) : -EBADF;
+}
+
+/* pread64 / pwrite64: at @off, leaving the file position alone; -ESPIPE on a pipe. */
+SYSCALL_DEFINE4(pread64, int, fd, char __user *, buf, size_t, count, long, off)
+{
+	struct file *f = fget(fd);
+	u64 pos = off;
+
+	if (!f)
+		return -EBADF;
+	if (!f->fop->seekable)
+		return -ESPIPE;
+	if (off < 0)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_WRONLY)
+		return -EBADF;
+	return f->fop->read(f, buf, MIN(count, MAX_RW_COUNT), &pos);
+}
+
+SYSCALL_DEFINE4(pwrite64, int, fd, const char __user *, buf, size_t, count, long, off)
+{
+	struct file *f = fget(fd);
+	u64 pos = off;
+
+	if (!f)
+		return -EBADF;
+	if (!f->fop->seekable)
+		return -ESPIPE;
+	if (off < 0)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EBADF;
+	return f->fop->write(f, buf, MIN(count, MAX_RW_COUNT), &pos);
 }
 
 /* readv/writev: one transfer per vector, stopping at the first short one or error. */

@@ -2,7 +2,8 @@
 /*
  * execve: replace the calling process's program. Everything that can fail happens before
  * the point of no return, on a new address space that is not yet running: copy argv and
- * envp into the kernel, check the ELF file (guest/kernel/elf.c), map each PT_LOAD as
+ * envp into the kernel, find the ELF file (in the initramfs, or on the mounted ext2, read
+ * through its page cache) and check it (guest/kernel/elf.c), map each PT_LOAD as
  * private anonymous memory and copy the file's bytes into it (no file mappings yet), build
  * the stack (strings, argv, envp, auxv) the Linux ABI prescribes. Then the old address
  * space goes, close-on-exec descriptors close, and the task returns to the new entry point.
@@ -34,6 +35,7 @@ struct arg_src {
 struct binprm {
 	char *filename;			/* the path as given (kmalloc'd) */
 	struct inode *inode;
+	struct file *file;		/* an ext2 program: open while it loads */
 	struct elf_image img;
 	char *strings;			/* argv strings then envp strings, each NUL-ended */
 	size_t used;			/* bytes of strings */
@@ -268,24 +270,49 @@ static int setup_stack(struct binprm *b)
 	return err;
 }
 
+/* Find the program: in the initramfs tree, or open on the mounted ext2. */
+static int lookup_binprm(struct binprm *b)
+{
+	const char *inner = ext2_vfs_path(b->filename);
+	struct dentry *d;
+	int err;
+
+	if (inner) {
+		err = ext2_vfs_open(inner, O_RDONLY, 0, &b->file);
+		if (!err)
+			b->inode = b->file->inode;
+		return err;
+	}
+	err = path_lookup(NULL, b->filename, &d);
+	if (!err)
+		b->inode = d->inode;
+	return err;
+}
+
 /* Find, check and load the program into a new address space. */
 static int prepare_binprm(struct binprm *b)
 {
-	struct dentry *d;
 	const struct inode *inode;
 	size_t len;
-	int err = path_lookup(NULL, b->filename, &d);
+	void *head;
+	int err = lookup_binprm(b);
 
 	if (err)
 		return err;
-	inode = b->inode = d->inode;
+	inode = b->inode;
 	if (!S_ISREG(inode->mode) || !(inode->mode & S_IXUGO))
 		return -EACCES;
 	if (!inode->size)
 		return -ENOEXEC;
 	len = MIN(inode->size, PAGE_SIZE);
-	err = elf_check(page_address(inode->pages[0]), len, inode->size, MMAP_MIN_ADDR_DEFAULT,
-			TASK_SIZE, &b->img, &b->why);
+	head = kmalloc(len, GFP_KERNEL);
+	if (!head)
+		return -ENOMEM;
+	err = inode_read(inode, 0, head, len) == len ? 0 : -EIO;
+	if (!err)
+		err = elf_check(head, len, inode->size, MMAP_MIN_ADDR_DEFAULT, TASK_SIZE,
+				&b->img, &b->why);
+	kfree(head);
 	if (err)
 		return err;
 	b->mm = mm_alloc();
@@ -335,6 +362,8 @@ static long do_execve(char *filename, struct arg_src argv, struct arg_src envp,
 		exec_commit(&b);
 	if (b.mm)
 		mmput(b.mm);
+	if (b.file)
+		fput(b.file);
 	if (why)
 		*why = b.why;
 	kfree(b.strings);

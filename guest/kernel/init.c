@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * The first user program, as Linux starts it: unpack the initramfs, then run init (pid 1)
+ * The first user program, as Linux starts it: unpack the initramfs and mount the ext2 on
+ * the "disk" device (if any) on EXT2_MNT, or, with no initramfs, mount the disk as the root
+ * (Linux's root=/dev/vda); then run init (pid 1)
  * with descriptors 0, 1 and 2 on the console, arguments from initargs= and the command
  * line's other words, environment from its key=value words. Task 0 then sleeps for good;
- * init's exit ends the VM with init's status (128 + N when signal N killed it).
+ * init's exit writes the ext2 back and ends the VM with init's status (128 + N when signal
+ * N killed it).
  */
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -41,6 +44,7 @@ void init_exit(int code)
 {
 	int sig = code & 0x7f, status = (code >> 8) & 0xff;
 
+	ext2_vfs_sync();	/* init's files and mappings are gone: their pages are dirty */
 	if (sig) {
 		printk("init: killed by signal %d (%s): exit status %d\n", sig, signal_name(sig),
 		       128 + sig);
@@ -73,6 +77,16 @@ void run_init(const struct boot_info *bi, const struct cmdline *cl)
 	char why[160];
 	int err;
 
+	if (!size) {
+		/* No initramfs: the disk is the root, as Linux's root=/dev/vda. */
+		err = ext2_vfs_mount(true);
+		if (err) {
+			printk("init: error: no initramfs and no root filesystem on the disk (%d)\n",
+			       err);
+			arch_exit(1);
+		}
+		goto start;
+	}
 	if (!boot_range_is_ram(bi, bi->initrd_start, size)) {
 		printk("initramfs: error: [mem 0x%016llx-0x%016llx] is not in RAM\n",
 		       (unsigned long long)bi->initrd_start, (unsigned long long)bi->initrd_end - 1);
@@ -83,6 +97,8 @@ void run_init(const struct boot_info *bi, const struct cmdline *cl)
 		printk("initramfs: error: %s\n", why);
 		arch_exit(1);
 	}
+	ext2_vfs_mount(false);	/* a disk that is not ext2 stays unmounted, with a line */
+start:
 	print_fatal_signals = cl->print_fatal_signals;
 	init_args(cl);
 	init_process = kernel_thread(init_main, NULL, "init");

@@ -3,7 +3,7 @@
  * start_kernel(): the guest kernel's boot, in order. Console, exception handling, the
  * device tree, the kernel's own page tables, the page allocator, the fault trace, the
  * scheduler, then the one action the command line asks for (self-tests, exit, crash,
- * poke), else init from the initramfs, else idle exit.
+ * poke), else init from the initramfs or the disk's ext2, else idle exit.
  */
 #include <kern/printk.h>
 #include <abi/layout.h>
@@ -62,10 +62,10 @@ static void __noreturn run_action(const struct cmdline *cl)
 	case ACTION_NONE:
 		break;
 	}
-	if (boot_info.initrd_end > boot_info.initrd_start)
-		run_init(&boot_info, cl);
+	if (boot_info.initrd_end > boot_info.initrd_start || blkdev_get_by_role("disk"))
+		run_init(&boot_info, cl);	/* from the initramfs, else from the disk */
 	if (cl->init) {
-		printk("cmdline: error: init=%s, but there is no initramfs\n", cl->init);
+		printk("cmdline: error: init=%s, but there is no initramfs and no disk\n", cl->init);
 		arch_exit(1);
 	}
 	printk("guest: idle, no action on the command line\n");

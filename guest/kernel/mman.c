@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
- * The memory system calls: mmap, munmap, mprotect, brk, madvise on current's address space,
- * each a thin layer over mm/ (include/mm/mm.h) with Linux's argument checks in front.
+ * The memory system calls: mmap (anonymous, or of an ext2 file), munmap, mprotect, brk,
+ * madvise, msync on current's address space, each a thin layer over mm/ (include/mm/mm.h)
+ * with Linux's argument checks in front.
  */
 #include <kern/errno.h>
 #include <guest/fs.h>
@@ -11,14 +12,18 @@
 SYSCALL_DEFINE6(mmap, unsigned long, addr, unsigned long, len, unsigned long, prot,
 		unsigned long, flags, int, fd, unsigned long, off)
 {
+	struct file *f = NULL;
+
 	if (off & (PAGE_SIZE - 1))
 		return -EINVAL;
 	if (!(flags & MAP_ANONYMOUS)) {
-		if (!fget(fd))
+		f = fget(fd);
+		if (!f)
 			return -EBADF;
-		return -ENODEV;		/* file mappings arrive with a later issue */
+		if (!f->inode->i_mapping)
+			return -ENODEV;		/* only ext2 files have a page cache */
 	}
-	return do_mmap(current->mm, NULL, addr, len, prot, flags, off >> PAGE_SHIFT);
+	return do_mmap(current->mm, f, addr, len, prot, flags, off >> PAGE_SHIFT);
 }
 
 SYSCALL_DEFINE2(munmap, unsigned long, addr, unsigned long, len)
@@ -39,4 +44,9 @@ SYSCALL_DEFINE1(brk, unsigned long, brk)
 SYSCALL_DEFINE3(madvise, unsigned long, addr, unsigned long, len, int, advice)
 {
 	return do_madvise(current->mm, addr, len, advice);
+}
+
+SYSCALL_DEFINE3(msync, unsigned long, addr, unsigned long, len, int, flags)
+{
+	return do_msync(current->mm, addr, len, flags);
 }

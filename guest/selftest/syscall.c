@@ -14,7 +14,9 @@ int selftest_syscall_table(void)
 		unsigned long nr;
 		const char *name;
 	} required[] = {
-		{ 0, "read" }, { 1, "write" }, { 3, "close" }, { 5, "fstat" }, { 8, "lseek" },
+		{ 0, "read" }, { 1, "write" }, { 2, "open" }, { 3, "close" }, { 5, "fstat" },
+		{ 8, "lseek" }, { 17, "pread64" }, { 18, "pwrite64" }, { 26, "msync" },
+		{ 74, "fsync" }, { 75, "fdatasync" }, { 77, "ftruncate" }, { 87, "unlink" },
 		{ 9, "mmap" }, { 10, "mprotect" }, { 11, "munmap" }, { 12, "brk" },
 		{ 13, "rt_sigaction" }, { 14, "rt_sigprocmask" }, { 16, "ioctl" },
 		{ 20, "writev" }, { 28, "madvise" }, { 33, "dup2" }, { 39, "getpid" },

@@ -108,6 +108,9 @@ usage_test oom_kill --limit-mib 12x
 usage_test oom_kill --limit-mib 1
 usage_test oom_kill --bogus
 usage_test exec --bogus
+usage_test file_map --bogus
+usage_test file_map --verify
+usage_test file_map a b
 usage_test init --bogus
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"

@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The minimal VFS seam (guest/fs/): inodes, a tree of directory entries, open files and
- * the per-task descriptor table. The only filesystem is the initramfs, unpacked at boot
- * into inodes whose data lives in whole pages (struct page *pages[], the shape of a page
- * cache: a later issue maps them directly on a file fault). Pipes and the console are
- * files without a name. Linux's flag and mode values.
+ * the per-task descriptor table. The tree is the initramfs, unpacked at boot into inodes
+ * whose data lives in whole pages (struct page *pages[]); the ext2 on the disk is reached
+ * by absolute path under its mount point (guest/fs/ext2_vfs.c), its files through their
+ * page cache (i_mapping). Pipes and the console are files without a name. Linux's flag and
+ * mode values.
  */
 #ifndef GUEST_FS_H
 #define GUEST_FS_H
@@ -69,10 +70,11 @@ struct inode {
 	unsigned int rdev;		/* device number (character devices) */
 	struct page **pages;		/* regular files: page i holds bytes [i * 4096, +4096) */
 	unsigned long nr_pages;
-	/* mm/'s page cache for file mappings (include/mm/fs.h): NULL until the file-fault
-	 * work moves the pages above into it; no file can be mapped before then. */
+	/* mm/'s page cache for file mappings (include/mm/fs.h): ext2 files only; NULL (so
+	 * mmap is -ENODEV) for the initramfs, pipes and the console. */
 	struct address_space *i_mapping;
 	const struct file_operations *fop;
+	void *i_private;		/* ext2 fronts: the ext2 inode (guest/fs/ext2_vfs.c) */
 };
 
 /* A name in the tree: the root has parent == itself. */
@@ -119,7 +121,8 @@ int path_lookup(struct dentry *start, const char *path, struct dentry **out);
  */
 int getname(const char __user *upath, char **out);
 
-/* Read up to @len bytes of regular file @inode at @pos into kernel memory; bytes read. */
+/* Read up to @len bytes of regular file @inode at @pos into kernel memory; bytes read
+ * (ext2 files through their page cache: fewer on an I/O error). */
 size_t inode_read(const struct inode *inode, u64 pos, void *buf, size_t len);
 
 /* ---- open files and descriptors (guest/fs/file.c) -------------------------------------- */
@@ -153,5 +156,27 @@ int pipe_create(struct file *ends[2], unsigned int flags);
  * Returns 0, or a negative errno with *why saying which entry and what is wrong.
  */
 int initramfs_unpack(const void *start, size_t size, char *why, size_t whylen);
+
+/* ---- ext2 on the "disk" device (guest/fs/ext2_vfs.c) ------------------------------------ */
+#define EXT2_MNT	"/mnt"		/* where the disk is mounted beside an initramfs */
+/*
+ * Mount the "disk" block device's ext2 on EXT2_MNT, or as the root with @root (no
+ * initramfs: every absolute path is then the disk's): 0, -ENODEV (no disk), or the mount's
+ * error (a console line says why; nothing is mounted).
+ */
+int ext2_vfs_mount(bool root);
+/* inode_read() of an ext2 front. */
+size_t ext2_vfs_kread(const struct inode *inode, u64 pos, void *buf, size_t len);
+/* Write every dirty page and the metadata back and wait (init's exit): 0 or -EIO. */
+int ext2_vfs_sync(void);
+/* @path (absolute) inside the mounted ext2: the path within it ("/..."), or NULL. */
+const char *ext2_vfs_path(const char *path);
+/* open() of @path within the ext2 (O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY): 0 with *@out a
+ * new file of one reference, or -ENOENT, -EEXIST, -EISDIR, -ENOTDIR, -EROFS, -ENOSPC, -EIO. */
+int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **out);
+/* unlink() of @path within the ext2: 0, -ENOENT, -EISDIR, -EROFS, -EIO. */
+int ext2_vfs_unlink(const char *path);
+/* Is @f an open ext2 file? */
+bool is_ext2_file(struct file *f);
 
 #endif

@@ -1,0 +1,167 @@
+#!/bin/sh
+# Integration tests of ext2 on the virtio-blk disk (guest/fs/ext2_vfs.c): the guest mounts
+# the disk on /mnt beside its initramfs, whose /init is tests/guest/file_map run on
+# /mnt/map.dat (read/mmap coherence, MAP_PRIVATE and MAP_SHARED stores, msync, fsync,
+# SIGBUS past end of file); a second boot of the same image finds the MAP_SHARED bytes there
+# (file_map --verify), so they reached the disk. Then the image is checked from outside with
+# e2fsprogs: e2fsck -fn is clean, and the file dumped with debugfs passes file_map --verify
+# natively, byte for byte. A disk that is not ext2 is left unmounted with one line, and the
+# boot goes on. Prints TAP.
+#
+# Where ./vmm cannot run ring 3 here (scripts/kvm-mode.sh says nested), the guest part runs
+# inside tests/nested/run.sh (file.sh --emit-image), which prints the written image (gzip,
+# base64, on "#=img " lines) after its TAP: the nested initramfs has no e2fsprogs, so the
+# image comes back out and e2fsck and debugfs run here.
+#
+# Usage: tests/integration/file.sh [--prepare | --emit-image]
+#   --prepare only writes build/integration/file.img (mke2fs -t ext2 -d) and file.cpio
+#   (cpio), on the host: tests/run.sh does it before a nested run, which has neither tool.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/tap.sh
+
+VMM=./vmm
+GUEST=guest/guest.elf
+IMG=build/integration/file.img
+CPIO=build/integration/file.cpio
+
+prepare() {
+	d=$(mktemp -d "${TMPDIR:-/tmp}/file_prep.XXXXXX") || return 1
+	mkdir -p "$d/disk" "$d/ird" build/integration
+	cp build/progs/file_map "$d/ird/init" && cp build/progs/file_map "$d/disk/init" &&
+		mke2fs -q -F -t ext2 -d "$d/disk" "$IMG" 16M >/dev/null &&
+		(cd "$d/ird" && echo init | cpio -o -H newc --quiet) >"$CPIO"
+	rc=$?
+	rm -rf "$d"
+	return $rc
+}
+
+# e2fsprogs proper (busybox's mke2fs has no -t or -d; it has no e2fsck or debugfs).
+has_e2fsprogs() {
+	mke2fs -V 2>&1 | grep -q "EXT2FS Library" && command -v e2fsck >/dev/null &&
+		command -v debugfs >/dev/null
+}
+
+emit=0
+case "${1:-}" in
+--prepare) prepare; exit ;;
+--emit-image) emit=1 ;;
+"") ;;
+*) echo "usage: tests/integration/file.sh [--prepare | --emit-image]" >&2; exit 2 ;;
+esac
+if has_e2fsprogs && command -v cpio >/dev/null; then
+	prepare || { echo "file.sh: cannot build $IMG and $CPIO" >&2; exit 1; }
+fi
+if [ ! -f "$IMG" ] || [ ! -f "$CPIO" ]; then
+	echo "1..0 # SKIP no $IMG or $CPIO (tests/integration/file.sh --prepare on the host)"
+	exit 4
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/file.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cp "$IMG" "$T/disk.img"
+
+# host_checks: e2fsck and debugfs on $T/disk.img, which the guest wrote.
+host_checks() {
+	if ! has_e2fsprogs; then
+		tap_skip "e2fsck -fn: the image is clean after the guest wrote it" "no e2fsprogs"
+		tap_skip "the host reads the MAP_SHARED bytes back from the image" "no e2fsprogs"
+		return
+	fi
+	if e2fsck -fn "$T/disk.img" >"$T/fsck" 2>&1; then
+		tap_ok "e2fsck -fn: the image is clean after the guest wrote it"
+	else
+		tap_fail "e2fsck -fn: the image is clean after the guest wrote it"
+		tap_dump "$T/fsck"
+	fi
+	rm -f "$T/map.dat"
+	debugfs -R "dump /map.dat $T/map.dat" "$T/disk.img" >/dev/null 2>&1
+	if build/progs/file_map --verify "$T/map.dat" >"$T/verify" 2>&1; then
+		tap_ok "the host reads the MAP_SHARED bytes back from the image"
+	else
+		tap_fail "the host reads the MAP_SHARED bytes back from the image"
+		tap_dump "$T/verify"
+	fi
+}
+
+# Run the guest part nested, pass its results on, then check the image it sends back.
+if [ $emit -eq 0 ] && has_e2fsprogs && [ "$(scripts/kvm-mode.sh 2>/dev/null)" = nested ]; then
+	tests/nested/run.sh --timeout 900 -- tests/integration/file.sh --emit-image \
+		>"$T/nested" 2>"$T/nested.err"
+	rc=$?
+	if [ $rc -eq 4 ] || [ $rc -eq 125 ]; then
+		cat "$T/nested" "$T/nested.err"
+		exit $rc
+	fi
+	while IFS= read -r l; do
+		case "$l" in
+		"ok "*) tap_ok "${l#ok [0-9]* }" ;;
+		"not ok "*) tap_fail "${l#not ok [0-9]* }" ;;
+		"#=img "* | "1.."* | "# Totals"*) ;;
+		*) echo "$l" ;;
+		esac
+	done <"$T/nested"
+	if sed -n 's/^#=img //p' "$T/nested" | base64 -d | gunzip >"$T/disk.img" 2>"$T/unpack"; then
+		host_checks
+	else
+		tap_fail "the nested run sent the written image back" "$(cat "$T/unpack")"
+	fi
+	tap_done
+	exit
+fi
+
+# boot DISK CMDLINE [ARGS...]: boot with DISK (and ARGS: the initramfs); $rc, $T/out, $T/err.
+boot() {
+	disk=$1 cmdline=$2
+	shift 2
+	"$VMM" boot "$GUEST" --mem 64M --timeout 300 --disk "$disk" --cmdline "$cmdline" "$@" \
+		>"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+}
+
+# suite_passed NAME: the boot exited 0 and file_map's TAP says everything passed.
+suite_passed() {
+	if [ $rc -eq 0 ] && grep -q "^# Totals: pass:[0-9]* fail:0 " "$T/out"; then
+		tap_ok "$1"
+	else
+		tap_fail "$1" "exit status $rc"
+		grep -e "^not ok" -e "^# " "$T/out" | sed 's/^/#   /'
+		tap_dump "$T/err"
+	fi
+}
+
+boot "$T/disk.img" "/mnt/map.dat" --initrd "$CPIO"
+if grep -q "SYSCALL did not enter the kernel" "$T/out"; then
+	echo "1..0 # SKIP ring 3 does not run on this KVM (use tests/nested/run.sh)"
+	exit 4
+fi
+tap_check "the guest mounts the ext2 disk on /mnt" grep -q "^ext2: disk mounted on /mnt$" "$T/out"
+suite_passed "file_map on /mnt/map.dat passes in the guest, exit 0"
+
+boot "$T/disk.img" "initargs=--verify,/mnt/map.dat" --initrd "$CPIO"
+suite_passed "a second boot finds the MAP_SHARED bytes on the disk"
+
+# The image as the guest left it: checked here, or sent back to the host (--emit-image).
+if [ $emit -eq 1 ]; then
+	gzip -c "$T/disk.img" | base64 | sed 's/^/#=img /'
+else
+	host_checks
+fi
+
+# A disk that is not ext2 (zeros: no magic): one line, not mounted, init still runs.
+dd if=/dev/zero of="$T/zero.img" bs=4096 count=256 2>/dev/null
+boot "$T/zero.img" "/mnt/map.dat" --initrd "$CPIO"
+tap_check "a disk without ext2 is not mounted, with one line" \
+	grep -q "^ext2: disk: not mounted: error" "$T/out"
+tap_check "... and init runs (file_map cannot open /mnt/map.dat: exit 1)" \
+	sh -c "[ $rc -eq 1 ] && grep -q '^file_map: /mnt/map.dat: ' '$T/out' '$T/err'"
+
+# No initramfs: the disk is the root and /init (file_map) is exec'd from it.
+cp "$IMG" "$T/root.img"
+boot "$T/root.img" "/root.dat"
+tap_check "without an initramfs the disk is mounted as the root" \
+	grep -q "^ext2: disk mounted on /$" "$T/out"
+suite_passed "/init from the ext2 root runs file_map on /root.dat, exit 0"
+boot "$T/zero.img" "/root.dat"
+tap_check "no initramfs and no ext2 on the disk: one line, exit 1" \
+	sh -c "[ $rc -eq 1 ] && grep -q '^init: error: no initramfs and no root filesystem' '$T/out'"
+tap_done
