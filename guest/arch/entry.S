@@ -7,6 +7,7 @@
  * whatever regs->rip then says.
  */
 #include <asm/msr.h>
+#include <asm/calling.h>
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 
@@ -37,21 +38,7 @@ exception_stub_\vector:
 	EXCEPTION_STUBS
 
 exception_common:
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	cld
 	/*
 	 * GS: from user mode, swap in the kernel's per-CPU base (%ebx = 1 remembers to swap
@@ -85,21 +72,7 @@ exception_common:
 	testl	%ebx, %ebx
 	jz	4f
 	swapgs
-4:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+4:	POP_REGS
 	addq	$16, %rsp		/* vector and error code */
 	iretq
 

@@ -8,6 +8,7 @@
  * vector returns at once: the local APIC wants no EOI for it.
  */
 #include <asm/irq.h>
+#include <asm/calling.h>
 #include <asm/ptrace.h>
 
 	.text
@@ -31,21 +32,7 @@ irq_stub_\vector:
 	IRQ_STUBS IRQ_VECTOR_BASE, (IRQ_VECTOR_BASE + NR_IRQS - 1)
 
 irq_common:
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	cld
 	xorl	%ebx, %ebx		/* %ebx = 1: swap GS back on the way out */
 	testb	$3, PT_CS(%rsp)
@@ -58,21 +45,7 @@ irq_common:
 	testl	%ebx, %ebx
 	jz	2f
 	swapgs
-2:	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
+2:	POP_REGS
 	addq	$16, %rsp		/* vector and error code */
 	iretq
 

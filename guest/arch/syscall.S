@@ -8,29 +8,12 @@
  */
 #include <kern/errno.h>
 #include <asm/percpu.h>
+#include <asm/calling.h>
 #include <asm/ptrace.h>
 #include <asm/segment.h>
 
 	.text
 	.code64
-
-.macro POP_REGS
-	popq	%r15
-	popq	%r14
-	popq	%r13
-	popq	%r12
-	popq	%rbp
-	popq	%rbx
-	popq	%r11
-	popq	%r10
-	popq	%r9
-	popq	%r8
-	popq	%rax
-	popq	%rcx
-	popq	%rdx
-	popq	%rsi
-	popq	%rdi
-.endm
 
 /*
  * SYSCALL: RCX = user RIP, R11 = user RFLAGS, RAX = number, arguments in RDI RSI RDX R10
@@ -50,21 +33,7 @@ entry_SYSCALL_64:
 	pushq	%rcx				/* rip */
 	pushq	%rax				/* error_code: the system call number */
 	pushq	$PT_VECTOR_SYSCALL		/* vector */
-	pushq	%rdi
-	pushq	%rsi
-	pushq	%rdx
-	pushq	%rcx
-	pushq	%rax
-	pushq	%r8
-	pushq	%r9
-	pushq	%r10
-	pushq	%r11
-	pushq	%rbx
-	pushq	%rbp
-	pushq	%r12
-	pushq	%r13
-	pushq	%r14
-	pushq	%r15
+	PUSH_REGS
 	xorl	%ebp, %ebp			/* ends the kernel's frame-pointer chain */
 	movq	%rsp, %rdi
 	call	do_syscall_64
