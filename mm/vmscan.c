@@ -2,7 +2,8 @@
 /*
  * Reclaim of page-cache pages, a small part of Linux's mm/vmscan.c: every page-cache page
  * is on one LRU list in the order it entered the cache; when an allocation for the page
- * cache or a user fault fails, shrink_page_cache() walks from the oldest end and drops
+ * cache or a user fault fails or finds free memory below the low watermark (kept for
+ * allocations that cannot reclaim), shrink_page_cache() walks from the oldest end and drops
  * clean pages that nobody else holds, first unmapping them from their file's VMAs (the
  * pte dirty bits move to the page, which then stays). Dirty pages and pages under I/O are
  * skipped: writeback makes them reclaimable later. Anonymous memory is not reclaimed (no
@@ -71,9 +72,22 @@ unsigned long shrink_page_cache(unsigned long nr_to_reclaim)
 	return freed;
 }
 
+/*
+ * Free pages kept for allocations that cannot reclaim (kmalloc for bios and requests, an
+ * indirect block read under a locked page): a 64th of RAM, as Linux's low watermark.
+ */
+static bool below_low_watermark(void)
+{
+	return nr_free_pages() < totalram_pages / 64;
+}
+
 struct page *alloc_page_reclaim(gfp_t gfp)
 {
-	struct page *page = alloc_page(gfp | __GFP_NOWARN);
+	struct page *page;
+
+	if (below_low_watermark())
+		shrink_page_cache(SWAP_CLUSTER_MAX);
+	page = alloc_page(gfp | __GFP_NOWARN);
 
 	if (!page && shrink_page_cache(SWAP_CLUSTER_MAX))
 		page = alloc_page(gfp);
