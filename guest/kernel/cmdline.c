@@ -104,14 +104,47 @@ static int parse_initargs(struct cmdline *cl, char *val)
 	}
 }
 
+static bool is_pow2(u64 v)
+{
+	return v && !(v & (v - 1));
+}
+
+/* fault_around_bytes=N: a power of two, a page to CMDLINE_FAULT_AROUND_MAX. */
+static int parse_fault_around(struct cmdline *cl, const char *val)
+{
+	u64 n;
+
+	if (!val || parse_u64(val, val + strlen(val), &n) || !is_pow2(n) ||
+	    n < CMDLINE_PAGE_SIZE || n > CMDLINE_FAULT_AROUND_MAX)
+		return -EINVAL;
+	cl->fault_around_bytes = n;
+	return 0;
+}
+
+/* readahead_kb=N: 0, or a power of two, a page (4) to CMDLINE_READAHEAD_KB_MAX. */
+static int parse_readahead_kb(struct cmdline *cl, const char *val)
+{
+	u64 n;
+
+	if (!val || parse_u64(val, val + strlen(val), &n) ||
+	    (n && (!is_pow2(n) || n * 1024 < CMDLINE_PAGE_SIZE || n > CMDLINE_READAHEAD_KB_MAX)))
+		return -EINVAL;
+	cl->readahead_kb = n;
+	cl->has_readahead_kb = true;
+	return 0;
+}
+
 /*
- * A setting (not an action): init=, initargs=, print-fatal-signals=. Returns 1 if @word is
- * one (0 when its value is good, else -EINVAL through *ret), 0 if it is not a setting.
+ * A setting (not an action): init=, initargs=, print-fatal-signals=, fault_around_bytes=,
+ * readahead_kb=. Returns 1 if @word is one (0 when its value is good, else -EINVAL through
+ * *ret, and what was expected through *expect), 0 if it is not a setting.
  */
-static int parse_setting(struct cmdline *cl, const char *word, char *val, int *ret)
+static int parse_setting(struct cmdline *cl, const char *word, char *val, int *ret,
+			 const char **expect)
 {
 	*ret = 0;
 	if (!strcmp(word, "init")) {
+		*expect = "init=/PATH";
 		if (!val || val[0] != '/' || strlen(val) >= 256)
 			*ret = -EINVAL;
 		else
@@ -119,15 +152,23 @@ static int parse_setting(struct cmdline *cl, const char *word, char *val, int *r
 	} else if (!strcmp(word, "initargs")) {
 		size_t i, len = val ? strlen(val) : 0;
 
+		*expect = "initargs=A[,B...]";
 		*ret = val ? parse_initargs(cl, val) : -EINVAL;
 		for (i = 0; *ret && i < len; i++)	/* the message shows the value whole */
 			if (!val[i])
 				val[i] = ',';
 	} else if (!strcmp(word, "print-fatal-signals")) {
+		*expect = "print-fatal-signals=0|1";
 		if (val && (!strcmp(val, "0") || !strcmp(val, "1")))
 			cl->print_fatal_signals = val[0] == '1';
 		else
 			*ret = -EINVAL;
+	} else if (!strcmp(word, "fault_around_bytes")) {
+		*expect = "fault_around_bytes=N, N a power of two from 4096 to 2097152";
+		*ret = parse_fault_around(cl, val);
+	} else if (!strcmp(word, "readahead_kb")) {
+		*expect = "readahead_kb=N, N 0 or a power of two from 4 to 4096";
+		*ret = parse_readahead_kb(cl, val);
 	} else {
 		return 0;
 	}
@@ -138,14 +179,14 @@ static int parse_setting(struct cmdline *cl, const char *word, char *val, int *r
 static int parse_word(struct cmdline *cl, char *word, char *val, char *err, size_t errlen)
 {
 	enum boot_action action = ACTION_NONE;
+	const char *expect;
 	u64 n;
 	int ret = 0;
 
-	if (parse_setting(cl, word, val, &ret)) {
+	if (parse_setting(cl, word, val, &ret, &expect)) {
 		if (ret)
-			snprintf(err, errlen, "bad value in '%s%s%s' (expected init=/PATH, "
-				 "initargs=A[,B...] or print-fatal-signals=0|1)", word,
-				 val ? "=" : "", val ? val : "");
+			snprintf(err, errlen, "bad value in '%s%s%s' (expected %s)", word,
+				 val ? "=" : "", val ? val : "", expect);
 		return ret;
 	}
 	if (!strcmp(word, "selftest")) {

@@ -18,6 +18,7 @@
 #include <guest/selftest.h>
 #include <guest/setup.h>
 #include <guest/virtio.h>
+#include <mm/pagemap.h>
 
 /* The boot page tables map [0, 4 GiB) one to one: the blob must lie there. */
 #define BOOT_IDENTITY_END	(4ULL << 30)
@@ -72,6 +73,18 @@ static void __noreturn run_action(const struct cmdline *cl)
 	arch_exit(0);
 }
 
+/* fault_around_bytes= and readahead_kb=: set mm's tunables before any file is opened. */
+static void apply_mm_settings(const struct cmdline *cl)
+{
+	if (cl->fault_around_bytes)
+		printk("mm: fault_around_bytes %lu\n",
+		       set_fault_around_bytes(cl->fault_around_bytes));
+	if (cl->has_readahead_kb)
+		printk("mm: readahead_kb %lu\n",
+		       (unsigned long)set_readahead_max_bytes(cl->readahead_kb * 1024) *
+		       (PAGE_SIZE / 1024));
+}
+
 void start_kernel(u64 fdt_pa, u64 magic)
 {
 	char err[160];
@@ -101,5 +114,6 @@ void start_kernel(u64 fdt_pa, u64 magic)
 		printk("cmdline: error: %s\n", err);
 		arch_exit(1);
 	}
+	apply_mm_settings(&boot_cmdline);
 	run_action(&boot_cmdline);
 }

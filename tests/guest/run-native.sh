@@ -111,6 +111,12 @@ usage_test exec --bogus
 usage_test file_map --bogus
 usage_test file_map --verify
 usage_test file_map a b
+usage_test file_fault --bogus
+usage_test file_fault --window 12288
+usage_test file_fault --make
+usage_test file_fault a b
+usage_test file_fault --big
+usage_test file_fault --make-big x 0
 usage_test init --bogus
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"

@@ -5,8 +5,12 @@
 # SIGBUS past end of file); a second boot of the same image finds the MAP_SHARED bytes there
 # (file_map --verify), so they reached the disk. Then the image is checked from outside with
 # e2fsprogs: e2fsck -fn is clean, and the file dumped with debugfs passes file_map --verify
-# natively, byte for byte. A disk that is not ext2 is left unmounted with one line, and the
-# boot goes on. Prints TAP.
+# natively, byte for byte. tests/guest/file_fault (on the initramfs) counts faults on the
+# disk's seq.dat and rand.dat (made by file_fault --make) and a cached file: fault-around,
+# with the default window and with fault_around_bytes=16384; readahead of a cold mapping,
+# whose virtio reads (./vmm -v) follow size / window for readahead_kb=128 and 512; no
+# readahead under MADV_RANDOM. A disk that is not ext2 is left unmounted with one line, and
+# the boot goes on. Prints TAP.
 #
 # Where ./vmm cannot run ring 3 here (scripts/kvm-mode.sh says nested), the guest part runs
 # inside tests/nested/run.sh (file.sh --emit-image), which prints the written image (gzip,
@@ -23,13 +27,18 @@ VMM=./vmm
 GUEST=guest/guest.elf
 IMG=build/integration/file.img
 CPIO=build/integration/file.cpio
+BIG=build/integration/file_big.img	# a 96 MiB file, for a 64 MiB guest
 
 prepare() {
 	d=$(mktemp -d "${TMPDIR:-/tmp}/file_prep.XXXXXX") || return 1
-	mkdir -p "$d/disk" "$d/ird" build/integration
+	mkdir -p "$d/disk" "$d/ird" "$d/big" build/integration
 	cp build/progs/file_map "$d/ird/init" && cp build/progs/file_map "$d/disk/init" &&
-		mke2fs -q -F -t ext2 -d "$d/disk" "$IMG" 16M >/dev/null &&
-		(cd "$d/ird" && echo init | cpio -o -H newc --quiet) >"$CPIO"
+		cp build/progs/file_fault "$d/ird/file_fault" &&
+		build/progs/file_fault --make "$d/disk" &&
+		mke2fs -q -F -t ext2 -b 4096 -d "$d/disk" "$IMG" 16M >/dev/null &&
+		build/progs/file_fault --make-big "$d/big/big.dat" 96 &&
+		mke2fs -q -F -t ext2 -b 4096 -d "$d/big" "$BIG" 112M >/dev/null &&
+		(cd "$d/ird" && printf 'init\nfile_fault\n' | cpio -o -H newc --quiet) >"$CPIO"
 	rc=$?
 	rm -rf "$d"
 	return $rc
@@ -51,7 +60,7 @@ esac
 if has_e2fsprogs && command -v cpio >/dev/null; then
 	prepare || { echo "file.sh: cannot build $IMG and $CPIO" >&2; exit 1; }
 fi
-if [ ! -f "$IMG" ] || [ ! -f "$CPIO" ]; then
+if [ ! -f "$IMG" ] || [ ! -f "$CPIO" ] || [ ! -f "$BIG" ]; then
 	echo "1..0 # SKIP no $IMG or $CPIO (tests/integration/file.sh --prepare on the host)"
 	exit 4
 fi
@@ -139,6 +148,48 @@ suite_passed "file_map on /mnt/map.dat passes in the guest, exit 0"
 
 boot "$T/disk.img" "initargs=--verify,/mnt/map.dat" --initrd "$CPIO"
 suite_passed "a second boot finds the MAP_SHARED bytes on the disk"
+
+# Fault-around and readahead (tests/guest/file_fault.c) on the disk's seq.dat and rand.dat,
+# cold after each boot; then with fault_around_bytes=16384 from the command line.
+boot "$T/disk.img" "init=/file_fault initargs=--cold,/mnt" --initrd "$CPIO"
+suite_passed "file_fault on /mnt: fault-around, cold sequential readahead, MADV_RANDOM"
+grep "^# .* faults" "$T/out"
+boot "$T/disk.img" \
+	"fault_around_bytes=16384 init=/file_fault initargs=--window,16384,--cold,/mnt" \
+	--initrd "$CPIO"
+suite_passed "file_fault with fault_around_bytes=16384: one minor fault per 4 pages"
+grep "^# .* faults" "$T/out"
+
+# The virtio reads of a boot that maps the 4 MiB seq.dat cold and reads it in order, less
+# those of the same boot without the read (file_fault refusing its arguments): about
+# size / readahead window, where one read carries at most 256 KiB (ext2's EXT2_BIO_VECS
+# pages), plus a few: the first windows ramp up (4, 16, 32... pages), an indirect block.
+# The image has 4 KiB blocks, so seq.dat needs one indirect block, not sixteen.
+# disk_reads CMDLINE: $reads = the disk's virtio reads in that boot (./vmm -v), $rc.
+disk_reads() {
+	boot "$T/disk.img" "$1" --initrd "$CPIO" -v
+	reads=$(sed -n 's/.*stat dev=disk .* reads=\([0-9]*\) .*/\1/p' "$T/out" "$T/err" |
+		head -n 1)
+	reads=${reads:-999999}
+}
+disk_reads "init=/file_fault initargs=--bogus"
+base=$reads
+for kb in 128 512; do
+	disk_reads "readahead_kb=$kb init=/file_fault initargs=--seq-only,--cold,/mnt"
+	per=$kb
+	[ $per -le 256 ] || per=256
+	max=$((4096 / per + 8))
+	echo "# readahead_kb=$kb: $((reads - base)) virtio reads for seq.dat (at most $max)"
+	tap_check "readahead_kb=$kb: a cold 4 MiB mapping read in order, few virtio reads" \
+		sh -c "[ $rc -eq 0 ] && [ $((reads - base)) -le $max ]"
+done
+
+# A file larger than the guest's RAM (96 MiB in 64 MiB), read and mapped end to end.
+cp "$BIG" "$T/big.img"
+boot "$T/big.img" "init=/file_fault initargs=--big,/mnt/big.dat" --initrd "$CPIO"
+suite_passed "a 96 MiB file in a 64 MiB guest: read() and mapped end to end, pages right"
+grep "^# .* read and mapped" "$T/out"
+rm -f "$T/big.img"
 
 # The image as the guest left it: checked here, or sent back to the host (--emit-image).
 if [ $emit -eq 1 ]; then

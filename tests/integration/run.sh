@@ -105,6 +105,18 @@ fi
 vmm boot "$GUEST" --config configs/selftest.conf --cmdline "exit=5" --timeout 60
 expect_rc "--cmdline overrides the config file's cmdline" 5
 
+# ---- mm's tunables from a config file's cmdline; a bad value is one line, exit 1 ---------------
+printf 'mem = 64M\ncmdline = "fault_around_bytes=16384 readahead_kb=512 exit=0"\n' >"$T/mm.conf"
+vmm boot "$GUEST" --config "$T/mm.conf" --timeout 60
+expect_rc "fault_around_bytes= and readahead_kb= in a config file: exit 0" 0
+expect_out "... the kernel takes fault_around_bytes" "^mm: fault_around_bytes 16384$"
+expect_out "... and readahead_kb" "^mm: readahead_kb 512$"
+for w in fault_around_bytes=12288 readahead_kb=96; do
+	vmm boot "$GUEST" --cmdline "$w exit=0" --timeout 60
+	expect_rc "$w: refused, exit 1" 1
+	expect_out "$w: one line naming it" "^cmdline: error: bad value in '$w'"
+done
+
 # ---- deliberate guest exceptions: register dump, panic, non-zero exit --------------------------
 for c in pf ud gp de bp; do
 	vmm boot "$GUEST" --cmdline "crash=$c" --timeout 60

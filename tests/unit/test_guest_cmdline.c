@@ -148,6 +148,33 @@ static bool test_init_settings(void)
 	return true;
 }
 
+/* fault_around_bytes= and readahead_kb=: powers of two in range, else refused. */
+static bool test_mm_settings(void)
+{
+	CHECK(parse("x") == 0 && !cl.fault_around_bytes && !cl.has_readahead_kb);
+	CHECK(parse("fault_around_bytes=4096 readahead_kb=0") == 0 && cl.action == ACTION_NONE);
+	CHECK(cl.fault_around_bytes == 4096 && cl.has_readahead_kb && cl.readahead_kb == 0);
+	CHECK(cl.argc == 0);
+	CHECK(parse("fault_around_bytes=0x200000 readahead_kb=4096 selftest") == 0);
+	CHECK(cl.fault_around_bytes == 2097152 && cl.readahead_kb == 4096);
+	CHECK(cl.action == ACTION_SELFTEST);
+	CHECK(parse("fault_around_bytes=65536 readahead_kb=4") == 0);
+	CHECK(cl.fault_around_bytes == 65536 && cl.readahead_kb == 4);
+	CHECK(refused("fault_around_bytes=0", -EINVAL, "'fault_around_bytes=0' (expected"));
+	CHECK(refused("fault_around_bytes=2048", -EINVAL, "fault_around_bytes=2048"));
+	CHECK(refused("fault_around_bytes=12288", -EINVAL, "fault_around_bytes=12288"));
+	CHECK(refused("fault_around_bytes=4194304", -EINVAL, "fault_around_bytes=4194304"));
+	CHECK(refused("fault_around_bytes=64k", -EINVAL, "fault_around_bytes=64k"));
+	CHECK(refused("fault_around_bytes", -EINVAL, "power of two"));
+	CHECK(refused("readahead_kb=2", -EINVAL, "readahead_kb=2"));
+	CHECK(refused("readahead_kb=96", -EINVAL, "readahead_kb=96"));
+	CHECK(refused("readahead_kb=8192", -EINVAL, "readahead_kb=8192"));
+	CHECK(refused("readahead_kb=-1", -EINVAL, "readahead_kb=-1"));
+	CHECK(refused("readahead_kb=99999999999999999999999", -EINVAL, "readahead_kb="));
+	CHECK(refused("readahead_kb=", -EINVAL, "readahead_kb="));
+	return true;
+}
+
 static bool test_one_action_at_most(void)
 {
 	CHECK(refused("selftest exit=1", -EINVAL, "'exit=1' conflicts with 'selftest'"));
@@ -182,7 +209,7 @@ static bool test_limits(void)
 
 int main(void)
 {
-	tap_plan(10);
+	tap_plan(11);
 	TAP_RUN(test_no_action);
 	TAP_RUN(test_selftest);
 	TAP_RUN(test_exit);
@@ -191,6 +218,7 @@ int main(void)
 	TAP_RUN(test_blktest);
 	TAP_RUN(test_unknown_words_kept);
 	TAP_RUN(test_init_settings);
+	TAP_RUN(test_mm_settings);
 	TAP_RUN(test_one_action_at_most);
 	TAP_RUN(test_limits);
 	return tap_finish();

@@ -3,9 +3,11 @@
  * The kernel command line (guest/kernel/cmdline.c): words separated by blanks, each `key`
  * or `key=value`. Recognised: the action words selftest, exit=N, crash=KIND, poke=GPA,LEN,
  * blktest=ARGS (at most one of them); the settings init=/PATH (the first program; default
- * /init), initargs=A,B,... (its arguments after argv[0]) and print-fatal-signals=0|1 (log
- * every process killed by a signal). Every other word is kept, in order, for init: as Linux
- * does, words with '=' go to its environment, the others to its arguments.
+ * /init), initargs=A,B,... (its arguments after argv[0]), print-fatal-signals=0|1 (log
+ * every process killed by a signal), and mm's tunables fault_around_bytes=N and
+ * readahead_kb=N (Linux's debugfs fault_around_bytes and read_ahead_kb). Every other word
+ * is kept, in order, for init: as Linux does, words with '=' go to its environment, the
+ * others to its arguments.
  */
 #ifndef GUEST_CMDLINE_H
 #define GUEST_CMDLINE_H
@@ -14,6 +16,13 @@
 #include "bootinfo.h"		/* quoted: the host tests include this too */
 
 #define CMDLINE_MAX_ARGS	32
+
+/* fault_around_bytes=N: a power of two from a page to a page table's reach (PAGE_SIZE turns
+ * fault-around off). readahead_kb=N: 0 (readahead off) or a power of two from a page to
+ * 4 MiB (mm/readahead.c's largest window). */
+#define CMDLINE_PAGE_SIZE		4096ULL
+#define CMDLINE_FAULT_AROUND_MAX	(2ULL << 20)
+#define CMDLINE_READAHEAD_KB_MAX	4096ULL
 
 enum boot_action {
 	ACTION_NONE,
@@ -45,6 +54,9 @@ struct cmdline {
 	unsigned int nr_initargs;	/* initargs=: split at the commas */
 	char *initargs[CMDLINE_MAX_ARGS];
 	bool print_fatal_signals;	/* print-fatal-signals=1 */
+	u64 fault_around_bytes;		/* fault_around_bytes=: 0 when not given */
+	bool has_readahead_kb;		/* readahead_kb= was given (0 is a value: off) */
+	u64 readahead_kb;
 	unsigned int argc;		/* the unrecognised words */
 	char *argv[CMDLINE_MAX_ARGS];
 	char buf[BOOT_CMDLINE_MAX];	/* the words, NUL-terminated, argv points here */
