@@ -92,7 +92,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(UNIT_SRCS))
 # Everything a unit test may link: shared code built freestanding (proving it needs no libc)
 # but instrumented, the testable parts of host/, and the test harness (software MMU, arena).
-UNIT_LIB_SRCS := $(wildcard mm/*.c virtio/*.c guest/fs/ext2/*.c) \
+UNIT_LIB_SRCS := $(wildcard mm/*.c virtio/*.c guest/fs/ext2/*.c) guest/block/bio.c \
 	$(filter-out host/main.c,$(wildcard host/*.c)) $(wildcard tests/unit/lib/*.c)
 UNIT_LIB_OBJS := $(patsubst %.c,$(B)/unit/obj/%.o,$(UNIT_LIB_SRCS))
 UNIT_INC := -Itests/unit/include
@@ -104,6 +104,11 @@ $(B)/unit/obj/guest/fs/ext2/%.o: guest/fs/ext2/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (unit)"
 	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/unit/obj/guest/block/%.o: guest/block/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (unit)"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) -Iguest/include $(UNIT_INC) $(SAN) -DHOST_TEST -MMD -MP \
+		-c $< -o $@
 $(B)/unit/obj/virtio/%.o: virtio/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (unit)"

@@ -63,47 +63,10 @@ static void rambd_complete(struct rambd *rd, struct bio *bio)
 
 /* ---- the block layer's bio interface, on the host -------------------------------------- */
 
-struct bio *bio_alloc(struct block_device *bdev, enum req_op op, u64 sector, u16 nr_vecs,
-		      gfp_t gfp)
-{
-	struct bio *bio = kzalloc(sizeof(*bio) + nr_vecs * sizeof(struct bio_vec), gfp);
+/* bio_alloc, bio_put, bio_add_page and bio_bytes are the guest's own, guest/block/bio.c. */
 
-	if (bio) {
-		bio->bi_bdev = bdev;
-		bio->bi_op = op;
-		bio->bi_sector = sector;
-		bio->bi_io_vec = bio->bi_inline_vecs;
-		bio->bi_max_vecs = nr_vecs;
-	}
-	return bio;
-}
-
-void bio_put(struct bio *bio)
-{
-	kfree(bio);
-}
-
-int bio_add_page(struct bio *bio, struct page *page, u32 len, u32 off)
-{
-	if (!page || !len || off >= PAGE_SIZE || len > PAGE_SIZE - off)
-		return -EINVAL;
-	if (bio->bi_vcnt == bio->bi_max_vecs)
-		return -E2BIG;
-	bio->bi_io_vec[bio->bi_vcnt++] = (struct bio_vec){ page, off, len };
-	return 0;
-}
-
-u32 bio_bytes(const struct bio *bio)
-{
-	u32 bytes = 0;
-	unsigned int i;
-
-	for (i = 0; i < bio->bi_vcnt; i++)
-		bytes += bio->bi_io_vec[i].bv_len;
-	return bytes;
-}
-
-/* The guest's checks (guest/block/bio.c): a bad bio completes at once with its error. */
+/* A subset of the guest's bio_check() (guest/block/bio_submit.c): a bad bio completes at
+ * once with its error. */
 static int rambd_check(const struct bio *bio)
 {
 	const struct block_device *bdev = bio->bi_bdev;
