@@ -74,6 +74,7 @@ done
 # 4. The real ./vmm on real KVM: native when /dev/kvm works, else nested under QEMU TCG. Each
 # script is one suite: boot scenarios and bad input; the initramfs, init and the fault suite.
 INTEGRATION="run guest_init"
+EXT2_INTEGRATION="file exec writeback"
 ./vmm probe 2>&1 | sed 's/^/# /'
 mode=$(scripts/kvm-mode.sh) || exit 2
 case "$mode" in
@@ -91,9 +92,11 @@ nested)
 	done
 	;;
 esac
-# ext2 on the disk: file.sh runs its guest part nested itself when it must, so that the
-# image the guest wrote comes back out for e2fsck and debugfs here.
-suite "kvm-$mode/file" tests/integration/file.sh
+# ext2 on the disk: these run their guest part nested themselves when they must, so that the
+# images the guest wrote come back out for e2fsck and debugfs here (tests/integration/ext2_lib.sh).
+for s in $EXT2_INTEGRATION; do
+	[ -f "tests/integration/$s.sh" ] && suite "kvm-$mode/$s" "tests/integration/$s.sh"
+done
 
 echo "1..$n"
 echo "$pass passed, $fail failed, $skip skipped"
