@@ -11,17 +11,14 @@
 static int madvise_update_vma(struct vm_area_struct *vma, unsigned long start,
 			      unsigned long end, unsigned long newflags)
 {
-	struct mm_struct *mm = vma->vm_mm;
+	int err;
 
 	if (newflags == vma->vm_flags)
 		return 0;
-	if (start > vma->vm_start && split_vma(mm, vma, start, 1))
-		return -ENOMEM;
-	if (end < vma->vm_end && split_vma(mm, vma, end, 0))
-		return -ENOMEM;
-	vma->vm_flags = newflags;
-	vma_merge(mm, vma);
-	return 0;
+	err = vma_modify_flags(vma->vm_mm, vma, start, end, newflags);
+	if (!err)
+		vma_merge(vma->vm_mm, vma);
+	return err;
 }
 
 /* Read the file pages behind [start, end) of @vma into the page cache. */

@@ -43,14 +43,13 @@ static void change_protection(struct vm_area_struct *vma, unsigned long start,
 static int mprotect_fixup(struct mm_struct *mm, struct vm_area_struct *vma,
 			  unsigned long start, unsigned long end, unsigned long newflags)
 {
+	int err;
+
 	if (newflags == vma->vm_flags)
 		return 0;
-	if (start > vma->vm_start && split_vma(mm, vma, start, 1))
-		return -ENOMEM;
-	if (end < vma->vm_end && split_vma(mm, vma, end, 0))
-		return -ENOMEM;
-	vma->vm_flags = newflags;
-	vma_set_page_prot(vma);
+	err = vma_modify_flags(mm, vma, start, end, newflags);
+	if (err)
+		return err;
 	change_protection(vma, start, end);
 	vma_merge(mm, vma);
 	return 0;

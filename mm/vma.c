@@ -160,6 +160,18 @@ static bool can_merge(const struct vm_area_struct *a, const struct vm_area_struc
 	       a->vm_pgoff + vma_pages(a) == b->vm_pgoff;
 }
 
+int vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end, unsigned long newflags)
+{
+	if (start > vma->vm_start && split_vma(mm, vma, start, 1))
+		return -ENOMEM;
+	if (end < vma->vm_end && split_vma(mm, vma, end, 0))
+		return -ENOMEM;
+	vma->vm_flags = newflags;
+	vma_set_page_prot(vma);
+	return 0;
+}
+
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *prev = vma_prev(vma), *next = vma_next(vma);

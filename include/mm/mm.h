@@ -144,6 +144,14 @@ void vma_link_file(struct vm_area_struct *vma, struct file *file);
  */
 int split_vma(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long addr,
 	      int new_below);
+/*
+ * Make [start, end), inside @vma, a VMA of its own with the flags @newflags and the page
+ * protection they imply: split off what lies outside the range. The ptes are not touched;
+ * the caller rewrites them if it must, then calls vma_merge(). Return 0 or -ENOMEM (a
+ * split failed: the flags are unchanged).
+ */
+int vma_modify_flags(struct mm_struct *mm, struct vm_area_struct *vma, unsigned long start,
+		     unsigned long end, unsigned long newflags);
 /* Merge @vma with its neighbours where they touch and are compatible (same flags, object,
  * contiguous offsets). Return the VMA now covering @vma's range. */
 struct vm_area_struct *vma_merge(struct mm_struct *mm, struct vm_area_struct *vma);
