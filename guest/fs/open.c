@@ -208,7 +208,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct stat _
 }
 
 /* stat and lstat are the same: neither the tree nor our ext2 follows symbolic links. */
-SYSCALL_DEFINE2(stat, const char __user *, path, struct stat __user *, ubuf)
+static long do_stat(const char __user *path, struct stat __user *ubuf)
 {
 	struct dentry *d;
 	long err = ext2_stat(path, ubuf);
@@ -219,15 +219,14 @@ SYSCALL_DEFINE2(stat, const char __user *, path, struct stat __user *, ubuf)
 	return err ? err : put_stat(d->inode, ubuf);
 }
 
+SYSCALL_DEFINE2(stat, const char __user *, path, struct stat __user *, ubuf)
+{
+	return do_stat(path, ubuf);
+}
+
 SYSCALL_DEFINE2(lstat, const char __user *, path, struct stat __user *, ubuf)
 {
-	struct dentry *d;
-	long err = ext2_stat(path, ubuf);
-
-	if (err != 1)
-		return err;
-	err = user_path_at(AT_FDCWD, path, &d);
-	return err ? err : put_stat(d->inode, ubuf);
+	return do_stat(path, ubuf);
 }
 
 /* unlink, unlinkat: only files of the mounted ext2 can go (the initramfs is read-only). */

@@ -39,8 +39,8 @@ SYSCALL_DEFINE3(write, int, fd, const char __user *, buf, size_t, count)
 	return f ? do_write(f, buf, count) : -EBADF;
 }
 
-/* pread64 / pwrite64: at @off, leaving the file position alone; -ESPIPE on a pipe. */
-SYSCALL_DEFINE4(pread64, int, fd, char __user *, buf, size_t, count, long, off)
+/* pread64 (@write false), pwrite64: at @off, the file position left alone; -ESPIPE on a pipe. */
+static long file_pio(int fd, char __user *buf, size_t count, long off, bool write)
 {
 	struct file *f = fget(fd);
 	u64 pos = off;
@@ -51,25 +51,20 @@ SYSCALL_DEFINE4(pread64, int, fd, char __user *, buf, size_t, count, long, off)
 		return -ESPIPE;
 	if (off < 0)
 		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == O_WRONLY)
+	if ((f->flags & O_ACCMODE) == (write ? O_RDONLY : O_WRONLY))
 		return -EBADF;
-	return f->fop->read(f, buf, MIN(count, MAX_RW_COUNT), &pos);
+	count = MIN(count, MAX_RW_COUNT);
+	return write ? f->fop->write(f, buf, count, &pos) : f->fop->read(f, buf, count, &pos);
+}
+
+SYSCALL_DEFINE4(pread64, int, fd, char __user *, buf, size_t, count, long, off)
+{
+	return file_pio(fd, buf, count, off, false);
 }
 
 SYSCALL_DEFINE4(pwrite64, int, fd, const char __user *, buf, size_t, count, long, off)
 {
-	struct file *f = fget(fd);
-	u64 pos = off;
-
-	if (!f)
-		return -EBADF;
-	if (!f->fop->seekable)
-		return -ESPIPE;
-	if (off < 0)
-		return -EINVAL;
-	if ((f->flags & O_ACCMODE) == O_RDONLY)
-		return -EBADF;
-	return f->fop->write(f, buf, MIN(count, MAX_RW_COUNT), &pos);
+	return file_pio(fd, (char __user *)buf, count, off, true);
 }
 
 /* readv/writev: one transfer per vector, stopping at the first short one or error. */

@@ -206,13 +206,15 @@ static int test_errors(void)
 	ok &= CHECK(mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0) == MAP_FAILED &&
 		    errno == EACCES, "writable MAP_SHARED of a read-only fd: expected EACCES");
 	ok &= CHECK_ERRNO(write(ro, "x", 1), -1, EBADF, "write to a read-only fd");
+	ok &= CHECK_ERRNO(pwrite(ro, "x", 1, 0), -1, EBADF, "pwrite to a read-only fd");
 	ok &= CHECK_ERRNO(ftruncate(ro, 0), -1, EINVAL, "ftruncate of a read-only fd");
 	close(ro);
 	snprintf(name, sizeof(name), "%s.gone", path);
 	ok &= CHECK_ERRNO(open(name, O_RDONLY), -1, ENOENT, "open of a missing file");
 	ok &= CHECK_ERRNO(unlink(name), -1, ENOENT, "unlink of a missing file");
-	ro = open(name, O_RDWR | O_CREAT | O_EXCL, 0644);
+	ro = open(name, O_WRONLY | O_CREAT | O_EXCL, 0644);
 	ok &= CHECK(ro >= 0, "create %s: %s", name, strerror(errno));
+	ok &= CHECK_ERRNO(pread(ro, &c, 1, 0), -1, EBADF, "pread of a write-only fd");
 	close(ro);
 	ok &= CHECK_EQ(unlink(name), 0, "unlink of the new file");
 	ok &= CHECK_ERRNO(open(name, O_RDONLY), -1, ENOENT, "open after unlink");
