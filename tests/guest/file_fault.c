@@ -8,7 +8,7 @@
  *
  * Usage: file_fault [--window BYTES] [--cold] [--seq-only] [DIR]
  *        file_fault --make DIR
- *        file_fault --big PATH | --make-big PATH MIB
+ *        file_fault --big PATH | --make-big PATH MIB | --bad-block PATH PAGE
  *   DIR        where the files are (default $TMPDIR or /tmp); the cached file is created
  *   --window   the kernel's fault_around_bytes (booted with it): also check the lower bound
  *   --cold     DIR/seq.dat and DIR/rand.dat were made by --make and not read since boot;
@@ -18,6 +18,9 @@
  *   --make     write DIR/seq.dat and DIR/rand.dat (on the host, into the disk image)
  *   --big      PATH (from --make-big) read() and then mapped end to end, every page checked:
  *              a file larger than the guest's RAM goes through the page cache and reclaim
+ *   --bad-block PATH PAGE: PATH (a --make file) has page PAGE's block pointing past the end
+ *              of the disk (debugfs on the host): read() stops there with EIO, a mapping
+ *              reads the pages before it right and touching it is SIGBUS
  * In the guest DIR is /mnt on the ext2 disk (tests/integration/file.sh); natively on the host.
  */
 #include <fcntl.h>
@@ -310,10 +313,52 @@ static const struct tap_test big_tests[] = {
 	{ "a file larger than RAM, read() and mapped end to end", test_big },
 };
 
+static const char *bad_path;
+static size_t bad_pg;
+
+/* A read error in the middle of a file: EIO for read(), SIGBUS for a mapping, nothing else. */
+static int test_bad_block(void)
+{
+	static uint64_t buf[PAGE_SIZE / 8];
+	const uint64_t *p;
+	size_t pg, bad = 0;
+	ssize_t r = 0;
+	int fd = open(bad_path, O_RDONLY), ok, st;
+
+	if (fd < 0) {
+		tap_diag("%s: %s", bad_path, strerror(errno));
+		return TAP_FAIL;
+	}
+	for (pg = 0; pg < bad_pg && (r = read(fd, buf, PAGE_SIZE)) == PAGE_SIZE; pg++)
+		bad += buf[0] != page_word(pg) || buf[PAGE_SIZE / 8 - 1] != ~page_word(pg);
+	ok = CHECK_EQ(pg, bad_pg, "pages read() before the bad block") &
+	     CHECK_EQ(bad, 0, "pages read() with a wrong pattern") &
+	     CHECK_ERRNO(read(fd, buf, PAGE_SIZE), -1, EIO, "read() of the bad block");
+	p = map_file(fd, bad_pg + 1);
+	if (!p) {
+		close(fd);
+		return TAP_FAIL;
+	}
+	for (pg = 0, bad = 0; pg < bad_pg; pg++)
+		bad += !page_ok(p, pg) || p[(pg + 1) * PAGE_SIZE / 8 - 1] != ~page_word(pg);
+	ok &= CHECK_EQ(bad, 0, "mapped pages before the bad block with a wrong pattern");
+	st = probe_read((void *)(p + bad_pg * PAGE_SIZE / 8));
+	ok &= CHECK(st != -1 && WIFSIGNALED(st) && WTERMSIG(st) == SIGBUS,
+		    "touching the mapped bad block: child %s, expected SIGBUS", status_str(st));
+	munmap((void *)p, (bad_pg + 1) * PAGE_SIZE);
+	close(fd);
+	return ok;
+}
+
+static const struct tap_test bad_block_tests[] = {
+	{ "a block past the end of the disk: read() EIO, mapping SIGBUS", test_bad_block },
+};
+
 static int usage(const char *why)
 {
 	fprintf(stderr, "file_fault: %s (usage: file_fault [--window BYTES] [--cold] "
-		"[--seq-only] [DIR] | --make DIR | --big PATH | --make-big PATH MIB)\n", why);
+		"[--seq-only] [DIR] | --make DIR | --big PATH | --make-big PATH MIB | "
+		"--bad-block PATH PAGE)\n", why);
 	return 2;
 }
 
@@ -348,6 +393,15 @@ int main(int argc, char **argv)
 				return usage("--big takes one PATH and nothing else");
 			big_path = argv[2];
 			return tap_run(big_tests, 1);
+		} else if (!strcmp(argv[i], "--bad-block")) {
+			if (argc != 4 || i != 1)
+				return usage("--bad-block takes PATH and PAGE");
+			errno = 0;
+			bad_pg = strtoul(argv[3], &end, 10);
+			if (errno || *end || bad_pg > SEQ_PAGES)
+				return usage("--bad-block: PAGE from 0 to 1024");
+			bad_path = argv[2];
+			return tap_run(bad_block_tests, 1);
 		} else if (!strcmp(argv[i], "--make-big")) {
 			if (argc != 4 || i != 1)
 				return usage("--make-big takes PATH and MIB");

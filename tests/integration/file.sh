@@ -10,7 +10,8 @@
 # with the default window and with fault_around_bytes=16384; readahead of a cold mapping,
 # whose virtio reads (./vmm -v) follow size / window for readahead_kb=128 and 512; no
 # readahead under MADV_RANDOM. A disk that is not ext2 is left unmounted with one line, and
-# the boot goes on. Without an initramfs the disk is the root, /init comes from it. file_map
+# the boot goes on; a block pointer past the disk's end is EIO for read() and SIGBUS for a
+# mapping of that page alone. Without an initramfs the disk is the root, /init comes from it. file_map
 # also runs on images with 1 KiB and 2 KiB blocks. Every image the guest wrote (4K, root, 1K,
 # 2K) gets e2fsck -fn afterwards. Prints TAP.
 #
@@ -31,6 +32,7 @@ CPIO=build/integration/file.cpio
 BIG=build/integration/file_big.img	# a 96 MiB file, for a 64 MiB guest
 # The same disk with 1 KiB and 2 KiB blocks: more indirect blocks, blocks smaller than a page.
 SMALL_BLOCKS="1024 2048"
+BAD=build/integration/file_badblock.img	# seq.dat's block 5 points past the disk's end
 
 # small_block_images DIR: DIR as ext2 with each of $SMALL_BLOCKS as the block size.
 small_block_images() {
@@ -47,6 +49,8 @@ prepare() {
 		build/progs/file_fault --make "$d/disk" &&
 		mke2fs -q -F -t ext2 -b 4096 -d "$d/disk" "$IMG" 16M >/dev/null &&
 		small_block_images "$d/disk" &&
+		cp "$IMG" "$BAD" &&
+		debugfs -w -R "sif /seq.dat block[5] 9999999" "$BAD" >/dev/null 2>&1 &&
 		build/progs/file_fault --make-big "$d/big/big.dat" 96 &&
 		mke2fs -q -F -t ext2 -b 4096 -d "$d/big" "$BIG" 112M >/dev/null &&
 		(cd "$d/ird" && printf 'init\nfile_fault\n' | cpio -o -H newc --quiet) >"$CPIO"
@@ -65,7 +69,7 @@ esac
 if has_e2fsprogs && command -v cpio >/dev/null; then
 	prepare || { echo "file.sh: cannot build $IMG and $CPIO" >&2; exit 1; }
 fi
-if [ ! -f "$IMG" ] || [ ! -f "$CPIO" ] || [ ! -f "$BIG" ]; then
+if [ ! -f "$IMG" ] || [ ! -f "$CPIO" ] || [ ! -f "$BIG" ] || [ ! -f "$BAD" ]; then
 	echo "1..0 # SKIP no $IMG or $CPIO (tests/integration/file.sh --prepare on the host)"
 	exit 4
 fi
@@ -166,6 +170,12 @@ tap_check "a disk without ext2 is not mounted, with one line" \
 	grep -q "^ext2: disk: not mounted: error" "$T/out"
 tap_check "... and init runs (file_map cannot open /mnt/map.dat: exit 1)" \
 	sh -c "[ $rc -eq 1 ] && grep -q '^file_map: /mnt/map.dat: ' '$T/out' '$T/err'"
+
+# A file block past the end of the disk: an I/O error for that page only, no panic.
+cp "$BAD" "$T/bad.img"
+boot "$T/bad.img" "init=/file_fault initargs=--bad-block,/mnt/seq.dat,5" --initrd "$CPIO"
+suite_passed "a corrupt block pointer: read() gets EIO, the mapping SIGBUS, the boot goes on"
+rm -f "$T/bad.img"
 
 # No initramfs: the disk is the root and /init (file_map) is exec'd from it.
 cp "$IMG" "$T/root.img"
