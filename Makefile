@@ -129,12 +129,17 @@ $(B)/unit/%: tests/unit/%.c $(B)/unit/libunit.a
 # ---- make bench: the instruction cost of a fault in mm/ (tests/bench/mm_fault_cost.c) -----
 # mm/ and the unit harness once more, without sanitizers, so that callgrind counts what the
 # guest would run; same flags as the unit build otherwise. Not part of `all`.
-BENCH_MM_SRCS := $(wildcard mm/*.c) $(wildcard tests/unit/lib/*.c)
+BENCH_MM_SRCS := $(wildcard mm/*.c) $(wildcard tests/unit/lib/*.c) guest/block/bio.c
 BENCH_MM_OBJS := $(patsubst %.c,$(B)/bench/obj/%.o,$(BENCH_MM_SRCS))
 $(B)/bench/obj/mm/%.o: mm/%.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (bench)"
 	$(Q)$(CC) $(COMMON) $(FREESTANDING) $(UNIT_INC) -DHOST_TEST -MMD -MP -c $< -o $@
+$(B)/bench/obj/guest/block/%.o: guest/block/%.c
+	@mkdir -p $(@D)
+	@echo "  CC      $< (bench)"
+	$(Q)$(CC) $(COMMON) $(FREESTANDING) -Iguest/include $(UNIT_INC) -DHOST_TEST -MMD -MP \
+		-c $< -o $@
 $(B)/bench/obj/%.o: %.c
 	@mkdir -p $(@D)
 	@echo "  CC      $< (bench)"
@@ -143,16 +148,17 @@ $(B)/bench/mm_fault_cost: tests/bench/mm_fault_cost.c $(BENCH_MM_OBJS)
 	@echo "  CC      $< (bench)"
 	$(Q)$(CC) $(VMM_CFLAGS) $(UNIT_INC) -DHOST_TEST -o $@ $^ -pthread
 
-# The guest's fault benchmark (tests/bench/fault_bench.c, static musl like the test programs,
-# but not one of them) and the initramfs that runs it as /init.
-$(B)/bench/fault_bench: tests/bench/fault_bench.c
+# The guest's fault benchmarks (tests/bench/{fault,file}_bench.c, static musl like the test
+# programs, but not among them) and the initramfs that runs fault_bench as /init and holds
+# /file_bench (booted with init=/file_bench).
+$(B)/bench/fault_bench $(B)/bench/file_bench: $(B)/bench/%: tests/bench/%.c
 	@mkdir -p $(@D)
 	@echo "  MUSLCC  $<"
 	$(Q)$(MUSLCC) $(PROG_CFLAGS) -o $@ $<
-$(B)/bench-initramfs.cpio: $(B)/bench/fault_bench
+$(B)/bench-initramfs.cpio: $(B)/bench/fault_bench $(B)/bench/file_bench
 	@echo "  CPIO    $@"
 	$(Q)rm -rf $(B)/bench-initramfs && mkdir -p $(B)/bench-initramfs && \
-		cp $< $(B)/bench-initramfs/init
+		cp $< $(B)/bench-initramfs/init && cp $(B)/bench/file_bench $(B)/bench-initramfs/
 	$(Q)cd $(B)/bench-initramfs && find . -mindepth 1 | LC_ALL=C sort | \
 		cpio -o -H newc -R 0:0 --quiet >../bench-initramfs.cpio
 

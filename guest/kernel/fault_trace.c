@@ -3,8 +3,9 @@
  * The guest side of the fault trace (include/abi/fault_trace.h): find the region the VMM
  * described in the device tree, check its header, and append one record per fault that
  * mm/ reports (guest_fault_trace(), called through arch_fault_trace()) to this CPU's ring,
- * plus one per #PF that mm/ refused before handling it (fault_trace_refused()). A full ring drops new records and counts them. The region is RAM, reached through the
- * direct map; the VMM reads it after the guest stops.
+ * plus one per #PF that mm/ refused before handling it (fault_trace_refused()). A full ring
+ * drops new records and counts them. The region is RAM, reached through the direct map; the
+ * VMM reads it after the guest stops.
  */
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -34,6 +35,12 @@ u16 fault_trace_type(u32 kind, u32 result)
 		return FT_WP_COPY;
 	case FAULT_KIND_FILE:
 		return result & VM_FAULT_MAJOR ? FT_FILE_MAJOR : FT_FILE_MINOR;
+	case FAULT_KIND_FILE_AROUND:
+		return FT_FILE_AROUND;
+	case FAULT_KIND_FILE_COW:	/* a read from disk first shows in result (MAJOR) */
+		return FT_FILE_COW;
+	case FAULT_KIND_FILE_SHARED:
+		return FT_FILE_SHARED;
 	case FAULT_KIND_SWAP:
 		return result & VM_FAULT_MAJOR ? FT_SWAP_MAJOR : FT_SWAP_MINOR;
 	default:		/* spurious (the pte already allowed it), or nothing ran */
