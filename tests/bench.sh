@@ -154,30 +154,198 @@ fault_figures() {
 	rm -f "$out"
 }
 
-if [ -n "${BENCH_INNER:-}" ]; then	# inside the nested machine: boot and block figures
-	boot_figures
-	blk_figures
-	fault_figures
+# File-backed faults: build/bench/file_bench (tests/bench/file_bench.c) as init=/file_bench
+# of build/bench-initramfs.cpio, on the ext2 disk build/bench/file.img (file_prepare, on the
+# host: mke2fs -d), one boot per figure with --fault-stats -v, beside a baseline boot that only
+# mounts the disk and starts the program: its trace counts and virtio reads are subtracted.
+# The same passes natively on this Linux ($FILE_NATIVE, written by file_prepare) are the anchor.
+FILE_MIB=${FILE_MIB:-4}
+FILE_IMG=build/bench/file.img
+FILE_NATIVE=build/bench/file_native.txt
+FILE_BENCH=build/bench/file_bench
+
+# file_prepare: write $FILE_IMG (FILE_MIB MiB per file) and run the passes natively here.
+file_prepare() {
+	rm -f "$FILE_IMG" "$FILE_NATIVE"
+	if ! mke2fs -V 2>&1 | grep -q "EXT2FS Library"; then
+		echo "file faults: no e2fsprogs (mke2fs -d) to make the disk image: skipped"
+		return
+	fi
+	d=$(mktemp -d "${TMPDIR:-/tmp}/file_bench.XXXXXX") || return
+	if ! "$FILE_BENCH" --make "$d" "$FILE_MIB" ||
+		! mke2fs -q -F -t ext2 -b 4096 -d "$d" "$FILE_IMG" $((FILE_MIB * 6 + 8))M >/dev/null
+	then
+		echo "file faults: cannot make $FILE_IMG"
+		rm -rf "$d" "$FILE_IMG"
+		return
+	fi
+	dev=$(df --output=source "$d" 2>/dev/null | tail -n 1)
+	dev=/sys/class/block/${dev#/dev/}
+	[ -f "$dev/queue/read_ahead_kb" ] || dev=$dev/..
+	echo "host: read_ahead_kb=$(cat "$dev/queue/read_ahead_kb" 2>/dev/null || echo '?')" \
+		>"$FILE_NATIVE"
+	if ! "$FILE_BENCH" --native "$d" minor major cow shared seq >>"$FILE_NATIVE" 2>&1; then
+		echo "file_bench on the host failed: $(tail -n 1 "$FILE_NATIVE")"
+		: >"$FILE_NATIVE"
+	fi
+	rm -rf "$d"
+}
+
+# file_boot NAME "KERNEL ARGS" PASS...: boot file_bench PASS... on a copy of $FILE_IMG;
+# its output (guest lines, --fault-stats, -v) in $T/NAME. 1 with a line when it failed.
+file_boot() {
+	name=$1 args=$2
+	shift 2
+	cp "$FILE_IMG" "$T/disk.img"
+	if ./vmm boot guest/guest.elf --mem 128M --initrd build/bench-initramfs.cpio \
+		--disk "$T/disk.img" --cmdline "$args init=/file_bench initargs=/mnt,$(echo "$*" |
+		tr ' ' ',')" --fault-stats -v --timeout 600 >"$T/$name" 2>&1 </dev/null; then
+		return 0
+	fi
+	echo "  file_bench $* in the guest failed:"
+	grep -v '^vmm: ' "$T/$name" | tail -n 5 | sed 's/^/    /'
+	return 1
+}
+
+# awk: kv(LINE, KEY) is the value of KEY=VALUE in LINE.
+FILE_KV='function kv(line, key,    i, n, f, a) {
+	n = split(line, f, " ")
+	for (i = 1; i <= n; i++)
+		if (split(f[i], a, "=") == 2 && a[1] == key)
+			return a[2]
+	return ""
+}'
+
+# file_line NAME PASS LABEL WHAT: one figure from boot NAME (less boot "base") and the native
+# line of PASS. WHAT: faults (fault counts), virtio (adds the disk's reads per MiB mapped).
+file_line() {
+	awk -v pass="$2" -v label="$3" -v what="$4" -v native="$FILE_NATIVE" \
+	    -v ra_kb="$FILE_RA_KB" "$FILE_KV"'
+		BEGIN {
+			while ((getline line < native) > 0)
+				if (kv(line, "pass") == pass)
+					host = line
+		}
+		FILENAME ~ /\/base$/ && /^vmm: faults [a-z-]+ count=/ { base[$3] = kv($0, "count") }
+		FILENAME ~ /\/base$/ && /^vmm: stat dev=disk / {
+			base_reads = kv($0, "reads"); base_bytes = kv($0, "bytes_read")
+		}
+		FILENAME !~ /\/base$/ && /^file_bench: / && kv($0, "pass") == pass { g = $0 }
+		FILENAME !~ /\/base$/ && /^vmm: faults [a-z-]+ count=/ { t[++nt] = $0 }
+		FILENAME !~ /\/base$/ && /^vmm: faults total=/ { dropped = kv($0, "dropped") }
+		FILENAME !~ /\/base$/ && /^vmm: stat dev=disk / {
+			reads = kv($0, "reads"); bytes = kv($0, "bytes_read")
+		}
+		END {
+			if (g == "") {
+				printf "  %-38s no figure from the guest\n", label
+				exit
+			}
+			pages = kv(g, "pages")
+			printf "  %-38s %4d minor %4d major faults / %d pages", label,
+			       kv(g, "minflt"), kv(g, "majflt"), pages
+			if (host != "")
+				printf " (Linux here: %d minor %d major%s)", kv(host, "minflt"),
+				       kv(host, "majflt"), kv(host, "cold") == "0" ? ", not cold" : ""
+			for (i = 1; i <= nt; i++) {
+				split(t[i], f, " "); type = f[3]
+				n = kv(t[i], "count") - base[type]
+				if (type !~ /^(file-|none|error)/ || n <= 0)
+					continue
+				printf "; %s %d p50 %s p99 %s", type, n, kv(t[i], "p50"),
+				       kv(t[i], "p99")
+			}
+			if (dropped + 0)
+				printf "; trace full, %d dropped", dropped
+			if (what == "virtio") {
+				mib = pages * 4096 / 1048576
+				printf "; virtio %.1f read requests, %.0f KiB read per MiB mapped" \
+				       " (size/readahead window: %.1f per MiB)",
+				       (reads - base_reads) / mib, (bytes - base_bytes) / mib / 1024,
+				       1024 / ra_kb
+			}
+			printf "\n"
+		}' "$T/base" "$T/$1"
+}
+
+FILE_RA_KB=128
+file_figures() {
+	if [ ! -f "$FILE_IMG" ]; then
+		echo "file faults: no $FILE_IMG: skipped"
+		return
+	fi
+	T=$(mktemp -d "${TMPDIR:-/tmp}/file_figures.XXXXXX")
+	set -- "fault_around_bytes=65536 readahead_kb=$FILE_RA_KB"
+	echo "file faults (file_bench on ext2 over virtio-blk, $FILE_MIB MiB file per figure," \
+	     "one boot each, less a baseline boot; faults: getrusage() in the program;" \
+	     "Linux here: the same passes natively, fault_around_bytes 65536," \
+	     "$(sed -n 's/^host: //p' "$FILE_NATIVE" 2>/dev/null); then per trace type: count," \
+	     "p50, p99 from --fault-stats; readahead_kb=$FILE_RA_KB), KVM ${BENCH_LABEL:-$mode}:"
+	if file_boot base "$1" none; then
+		file_boot around "$1" minor &&
+			file_line around minor "minor, cached, fault-around 64 KiB" faults
+		file_boot noaround "fault_around_bytes=4096 readahead_kb=$FILE_RA_KB" minor &&
+			file_line noaround minor "minor, cached, fault_around_bytes=4096" faults
+		file_boot major "$1" major &&
+			file_line major major "major, cold, read in order" virtio
+		file_boot cow "$1" cow && file_line cow cow "file COW, private write" faults
+		file_boot shared "$1" shared &&
+			file_line shared shared "shared write (page_mkwrite)" faults
+		file_boot seq "$1" seq && awk -v native="$FILE_NATIVE" -v label="${BENCH_LABEL:-$mode}" \
+			"$FILE_KV"'
+			BEGIN {
+				while ((getline line < native) > 0)
+					h[kv(line, "pass")] = kv(line, "mib_per_s")
+			}
+			/^file_bench: / { g[kv($0, "pass")] = kv($0, "mib_per_s") }
+			END {
+				m = g["seq-mmap"]; r = g["seq-read"]
+				printf "  %-38s mapped %.1f MiB/s, read() %.1f MiB/s (mapped/read() %.2f)",
+				       "sequential cold read, guest", m, r, r ? m / r : 0
+				if (label ~ /emulated/)
+					printf " (emulated)"
+				if ("seq-mmap" in h)
+					printf "; Linux here: mapped %.1f, read() %.1f MiB/s",
+					       h["seq-mmap"], h["seq-read"]
+				printf "\n"
+			}' "$T/seq"
+	fi
+	rm -rf "$T"
+}
+
+# BENCH_PARTS: which figures, of "boot blk mmcost fault file" (default all).
+BENCH_PARTS=${BENCH_PARTS:-boot blk mmcost fault file}
+part() { case " $BENCH_PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+
+if [ -n "${BENCH_INNER:-}" ]; then	# inside the nested machine: the guest's figures
+	part boot && boot_figures
+	part blk && blk_figures
+	part fault && fault_figures
+	part file && file_figures
 	exit 0
 fi
 echo "# make bench: KVM $mode$( [ "$mode" = nested ] && echo ' (times are emulated by QEMU TCG: compare counts, not times)')"
 echo "guest image: guest/guest.elf $(wc -c <guest/guest.elf) bytes;" \
      "loaded $(size -A guest/guest.elf 2>/dev/null | awk '$1 ~ /^\./ && $3 > 0 { s += $2 } END { print s }') bytes"
-mm_cost_figures
+part mmcost && mm_cost_figures
 host_faults=$(mktemp)
-if build/bench/fault_bench "$FAULT_PAGES" >"$host_faults" 2>&1; then
+if ! part fault; then
+	:
+elif build/bench/fault_bench "$FAULT_PAGES" >"$host_faults" 2>&1; then
 	echo "anonymous faults natively on the host (the same fault_bench binary, $FAULT_PAGES pages):"
 	sed -n 's/^fault_bench: kind=\([a-z-]*\) .* faults_per_s=\([0-9]*\) ns_per_fault=\([0-9]*\)$/  \1 \2 \3/p' \
 		"$host_faults" | awk '{ printf "  %-10s host  %8d faults/s, %6d ns/fault\n", $1, $2, $3 }'
 else
 	echo "fault_bench on the host failed: $(tail -n 1 "$host_faults")"
 fi
+part file && file_prepare
 if [ "$mode" = native ]; then
-	boot_figures
-	blk_figures
-	fault_figures "$host_faults"
+	part boot && boot_figures
+	part blk && blk_figures
+	part fault && fault_figures "$host_faults"
+	part file && file_figures
 else
 	NESTED_PAYLOAD="tests/bench.sh scripts build/bench-initramfs.cpio build/bench" \
-		tests/nested/run.sh --timeout 900 -- sh -c "RUNS=$RUNS BLK_MIB=$BLK_MIB FAULT_PAGES=$FAULT_PAGES KVM_MODE=native BENCH_INNER=1 BENCH_LABEL=\"nested, emulated by TCG\" tests/bench.sh"
+		tests/nested/run.sh --timeout 900 -- sh -c "RUNS=$RUNS BLK_MIB=$BLK_MIB FAULT_PAGES=$FAULT_PAGES FILE_MIB=$FILE_MIB BENCH_PARTS=\"$BENCH_PARTS\" KVM_MODE=native BENCH_INNER=1 BENCH_LABEL=\"nested, emulated by TCG\" tests/bench.sh"
 fi
 rm -f "$host_faults"
