@@ -108,14 +108,17 @@ static bool range_is_free(struct mm_struct *mm, unsigned long addr, unsigned lon
 }
 
 /*
- * A free page-aligned range of @len bytes: the hint if it is free, else the highest gap
- * below mm->mmap_base (Linux's top-down layout). Walks the VMAs from the top: O(n).
- * Return the address or -ENOMEM.
+ * A free range of @len bytes whose address is @align_off modulo @align (a power of two, at
+ * least PAGE_SIZE): the hint if it is free, else the highest such range below
+ * mm->mmap_base (Linux's top-down layout). Walks the VMAs from the top: O(n). Return the
+ * address or -ENOMEM.
  */
 static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long hint,
-				       unsigned long len)
+				       unsigned long len, unsigned long align,
+				       unsigned long align_off)
 {
 	struct vm_area_struct *next = NULL, *prev = vma_last(mm);
+	unsigned long need = len + align - PAGE_SIZE;	/* room for any misalignment */
 
 	hint = PAGE_ALIGN(hint);
 	if (hint && hint >= mm->mmap_min_addr && hint <= TASK_SIZE - len &&
@@ -127,14 +130,25 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long hint,
 
 		lo = MAX(lo, mm->mmap_min_addr);
 		hi = MIN(hi, mm->mmap_base);
-		if (hi > lo && hi - lo >= len)
-			return hi - len;
+		if (hi > lo && hi - lo >= need)
+			return hi - len - ((hi - len - align_off) & (align - 1));
 		if (!prev || prev->vm_end <= mm->mmap_min_addr)
 			break;
 		next = prev;
 		prev = vma_prev(prev);
 	}
 	return -ENOMEM;
+}
+
+/*
+ * Where a mapping of @len bytes from file page @pgoff goes best: a file mapping of a PMD or
+ * more has its file offset and address agree modulo PMD_SIZE (Linux's
+ * thp_get_unmapped_area, which ext4 and others use), so that page tables and fault-around
+ * windows line up with the file; anything else only needs page alignment.
+ */
+static unsigned long mmap_align(struct file *file, unsigned long len)
+{
+	return file && len >= PMD_SIZE ? PMD_SIZE : PAGE_SIZE;
 }
 
 /* Map [addr, addr + len) with @vm_flags (of @file from page @pgoff, or anonymous memory),
@@ -206,7 +220,8 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 		if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
 			return -EEXIST;
 	} else {
-		addr = get_unmapped_area(mm, addr, len);
+		addr = get_unmapped_area(mm, addr, len, mmap_align(file, len),
+					 file ? pgoff << PAGE_SHIFT : 0);
 		if (IS_ERR_VALUE(addr))
 			return addr;
 	}

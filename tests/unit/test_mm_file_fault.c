@@ -6,7 +6,7 @@
  * minor faults, fault-around (window, alignment, clamping, counts), SIGBUS past EOF,
  * after truncation and after I/O errors, the truncation race, private COW, shared writes
  * with dirty tracking and write-protection after writeback, nothing lost at munmap or
- * exit, fork, madvise, mprotect, msync, mmap's checks, out of memory with and without
+ * exit, fork, madvise, mprotect, msync, mmap's checks and placement, out of memory with and without
  * reclaimable page cache, and a file larger than RAM mapped end to end.
  */
 #include "filemap_harness.h"
@@ -444,6 +444,24 @@ static bool test_mmap_checks(void)
 	return ft_teardown();
 }
 
+/* Without MAP_FIXED, a file mapping of a PMD or more is placed with its file offset and its
+ * address equal modulo PMD_SIZE (fault-around windows then line up with the file). */
+static bool test_mmap_alignment(void)
+{
+	unsigned long a, b, c;
+
+	ft_setup(8 * PAGE_SIZE);
+	a = do_mmap(ft.mm, ft.file, 0, PMD_SIZE, RO, MAP_SHARED, 3);
+	CHECK(!IS_ERR_VALUE(a) && (a - 3 * PAGE_SIZE) % PMD_SIZE == 0);
+	b = do_mmap(ft.mm, ft.file, 0, 3 * PMD_SIZE, RO, MAP_PRIVATE, 0);
+	CHECK(!IS_ERR_VALUE(b) && b % PMD_SIZE == 0 && b + 3 * PMD_SIZE <= a);
+	/* Smaller: the highest free pages, wherever that puts the offset (here not aligned). */
+	c = do_mmap(ft.mm, ft.file, 0, 5 * PAGE_SIZE, RO, MAP_PRIVATE, 1);
+	CHECKF(!IS_ERR_VALUE(c) && (c - PAGE_SIZE) % PMD_SIZE != 0, "small mapping at %#lx", c);
+	CHECK(validate_mm(ft.mm) == 0);
+	return ft_teardown();
+}
+
 static bool test_msync_checks(void)
 {
 	ft_setup(8 * PAGE_SIZE);
@@ -525,7 +543,7 @@ static bool test_file_larger_than_ram(void)
 
 int main(void)
 {
-	tap_plan(17);
+	tap_plan(18);
 	TAP_RUN(test_major_then_minor);
 	TAP_RUN(test_fault_around_counts);
 	TAP_RUN(test_fault_around_window);
@@ -540,6 +558,7 @@ int main(void)
 	TAP_RUN(test_fork);
 	TAP_RUN(test_madvise_and_mprotect);
 	TAP_RUN(test_mmap_checks);
+	TAP_RUN(test_mmap_alignment);
 	TAP_RUN(test_msync_checks);
 	TAP_RUN(test_oom);
 	TAP_RUN(test_file_larger_than_ram);
