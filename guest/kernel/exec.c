@@ -2,11 +2,12 @@
 /*
  * execve: replace the calling process's program. Everything that can fail happens before
  * the point of no return, on a new address space that is not yet running: copy argv and
- * envp into the kernel, find the ELF file (in the initramfs, or on the mounted ext2, read
- * through its page cache) and check it (guest/kernel/elf.c), map each PT_LOAD as
- * private anonymous memory and copy the file's bytes into it (no file mappings yet), build
- * the stack (strings, argv, envp, auxv) the Linux ABI prescribes. Then the old address
- * space goes, close-on-exec descriptors close, and the task returns to the new entry point.
+ * envp into the kernel, find the ELF file (in the initramfs, or on the mounted ext2) and
+ * check it (guest/kernel/elf.c), map its PT_LOADs (an ext2 program's as private file
+ * mappings of its page cache, as Linux's binfmt_elf: the text faults in lazily and is
+ * shared between processes; an initramfs program's as anonymous copies), build the stack
+ * (strings, argv, envp, auxv) the Linux ABI prescribes. Then the old address space goes,
+ * close-on-exec descriptors close, and the task returns to the new entry point.
  */
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -85,7 +86,12 @@ static int copy_strings(struct binprm *b, struct arg_src src, int *count)
 	return 0;
 }
 
-/* Copy @len bytes of kernel memory to @addr of @mm, whose pages exist and are private. */
+/*
+ * Write @len bytes to @addr of @mm (not the running mm), whose pages are present, private
+ * and writable (faulted in for writing): copied from kernel memory @src, or read from
+ * @inode at @file_off, or (both NULL) zeros. -EFAULT for a page that is missing or not
+ * writable: a page-cache page mapped by a file VMA is never written here.
+ */
 static int copy_to_mm(struct mm_struct *mm, unsigned long addr, const void *src, size_t len,
 		      const struct inode *inode, u64 file_off)
 {
@@ -98,15 +104,17 @@ static int copy_to_mm(struct mm_struct *mm, unsigned long addr, const void *src,
 		ptep = follow_pte(mm, addr + done);
 		if (!ptep)
 			return -EFAULT;
-		if (!pte_present(*ptep) || is_zero_pfn(pte_pfn(*ptep))) {
+		if (!pte_present(*ptep) || !pte_write(*ptep) || is_zero_pfn(pte_pfn(*ptep))) {
 			pte_unmap_unlock(mm, ptep);
 			return -EFAULT;
 		}
 		dst = (char *)page_address(pfn_to_page(pte_pfn(*ptep))) + (addr + done) % PAGE_SIZE;
 		if (inode)
 			inode_read(inode, file_off + done, dst, n);
-		else
+		else if (src)
 			memcpy(dst, (const char *)src + done, n);
+		else
+			memset(dst, 0, n);
 		pte_unmap_unlock(mm, ptep);
 		done += n;
 	}
@@ -120,10 +128,89 @@ static unsigned long seg_prot(u32 flags)
 }
 
 /*
- * Map every PT_LOAD read-write, fault it in, copy its file bytes (the rest stays zero: the
- * bss), then give each its own protection; a page two segments share gets both.
+ * Can every PT_LOAD be a private file mapping? Only an ext2 program has a page cache to
+ * map: the initramfs's ramfs inodes keep their bytes in inode->pages[], with no
+ * address_space, so those programs are copied. And each page of a file mapping shows the
+ * file at one offset, so a segment whose p_vaddr and p_offset differ modulo the page size
+ * (elf_check() refuses those today), or two segments sharing a virtual page (each needs its
+ * own bytes there), are copied too. So is a read-only segment whose bss starts inside its
+ * last file page: the tail of that page must read as zeros, which needs a private copy the
+ * program could not have written to (Linux leaves the file's bytes there).
  */
-static int map_segments(struct binprm *b)
+static bool can_map_file(const struct binprm *b)
+{
+	const struct elf_image *img = &b->img;
+	unsigned int i;
+
+	if (!b->file || !b->inode->i_mapping)
+		return false;
+	for (i = 0; i < img->nr_segments; i++) {
+		const struct elf_segment *s = &img->seg[i];
+
+		if (s->vaddr % PAGE_SIZE != s->offset % PAGE_SIZE)
+			return false;
+		if (i && ALIGN_DOWN(s->vaddr, PAGE_SIZE) <
+			 PAGE_ALIGN(img->seg[i - 1].vaddr + img->seg[i - 1].memsz))
+			return false;
+		if (s->memsz > s->filesz && s->filesz && (s->vaddr + s->filesz) % PAGE_SIZE &&
+		    !(s->flags & PF_W))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Linux's elf_map()/elf_load(): each PT_LOAD becomes a MAP_PRIVATE|MAP_FIXED mapping of
+ * b->file with the segment's own protection (the VMA takes its own file reference), so its
+ * pages fault in through filemap_fault() with readahead and fault-around, shared in the page
+ * cache with every other process running the program. The bss: the tail of the last file
+ * page is zeroed in a private copy (a write fault, as Linux's padzero() is), whole pages
+ * beyond are anonymous memory.
+ */
+static int map_file_segments(struct binprm *b)
+{
+	const struct elf_image *img = &b->img;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < img->nr_segments; i++) {
+		const struct elf_segment *s = &img->seg[i];
+		unsigned long off = s->vaddr % PAGE_SIZE, prot = seg_prot(s->flags);
+		unsigned long start = s->vaddr - off, end = PAGE_ALIGN(s->vaddr + s->memsz);
+		unsigned long zero = start, addr;
+
+		if (s->filesz) {
+			addr = do_mmap(b->mm, b->file, start, off + s->filesz, prot,
+				       MAP_PRIVATE | MAP_FIXED, (s->offset - off) >> PAGE_SHIFT);
+			if (IS_ERR_VALUE(addr))
+				return (long)addr;
+			zero = s->vaddr + s->filesz;
+			if (s->memsz > s->filesz && zero % PAGE_SIZE) {
+				err = mm_populate(b->mm, ALIGN_DOWN(zero, PAGE_SIZE), PAGE_SIZE);
+				if (!err)
+					err = copy_to_mm(b->mm, zero, NULL,
+							 PAGE_SIZE - zero % PAGE_SIZE, NULL, 0);
+				if (err)
+					return err;
+			}
+			zero = PAGE_ALIGN(zero);
+		}
+		if (end > zero) {
+			addr = do_mmap(b->mm, NULL, zero, end - zero, prot,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, 0);
+			if (IS_ERR_VALUE(addr))
+				return (long)addr;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The copy path: map every PT_LOAD read-write, fault it in, copy its file bytes (the rest
+ * stays zero: the bss), then give each its own protection; a page two segments share gets
+ * both.
+ */
+static int copy_segments(struct binprm *b)
 {
 	const struct elf_image *img = &b->img;
 	unsigned long start, end, from, mapped = 0;
@@ -165,8 +252,17 @@ static int map_segments(struct binprm *b)
 		if (err)
 			return err;
 	}
-	b->mm->start_brk = b->mm->brk = PAGE_ALIGN(img->end);
 	return 0;
+}
+
+/* Map the program's segments into b->mm; the break starts at the page after the last. */
+static int map_segments(struct binprm *b)
+{
+	int err = can_map_file(b) ? map_file_segments(b) : copy_segments(b);
+
+	if (!err)
+		b->mm->start_brk = b->mm->brk = PAGE_ALIGN(b->img.end);
+	return err;
 }
 
 /* 16 bytes for AT_RANDOM: TSC-seeded splitmix64, not cryptographic. */

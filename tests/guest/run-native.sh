@@ -117,6 +117,12 @@ usage_test file_fault --make
 usage_test file_fault a b
 usage_test file_fault --big
 usage_test file_fault --make-big x 0
+usage_test file_fault --bad-block
+usage_test file_fault --bad-block x 9999
+usage_test bigexec --bogus
+usage_test bigexec --ra-kb 3
+usage_test bigexec --twice --warm
+usage_test bigexec --enoexec
 usage_test init --bogus
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"
