@@ -116,6 +116,16 @@ void x86_cpuid_set_apic_id(struct kvm_cpuid2 *c, u32 id)
 	}
 }
 
+void x86_cpuid_set_tsc_deadline(struct kvm_cpuid2 *c)
+{
+	u32 i;
+
+	for (i = 0; i < c->nent; i++) {
+		if (c->entries[i].function == 1)
+			c->entries[i].ecx |= 1u << 24;
+	}
+}
+
 int x86_get_supported_cpuid(struct vm *vm, struct errbuf *e)
 {
 	u32 nent;
@@ -127,6 +137,8 @@ int x86_get_supported_cpuid(struct vm *vm, struct errbuf *e)
 			return errf(e, -ENOMEM, "CPUID table: out of memory");
 		c->nent = nent;
 		if (!ioctl(vm->kvm_fd, KVM_GET_SUPPORTED_CPUID, c)) {
+			if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_TSC_DEADLINE_TIMER) > 0)
+				x86_cpuid_set_tsc_deadline(c);
 			vm->cpuid = c;
 			return 0;
 		}

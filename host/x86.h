@@ -68,9 +68,13 @@ bool x86_cpuid_has_nx(const struct kvm_cpuid2 *c);
 /* x86_cpuid_set_apic_id - make leaves 1, 0xb and 0x1f report APIC ID @id. */
 void x86_cpuid_set_apic_id(struct kvm_cpuid2 *c, u32 id);
 
+/* x86_cpuid_set_tsc_deadline - make leaf 1 advertise the TSC-deadline timer (ECX bit 24). */
+void x86_cpuid_set_tsc_deadline(struct kvm_cpuid2 *c);
+
 /*
- * x86_get_supported_cpuid - KVM_GET_SUPPORTED_CPUID into vm->cpuid (malloc'd).
- * Returns 0 or -errno.
+ * x86_get_supported_cpuid - KVM_GET_SUPPORTED_CPUID into vm->cpuid (malloc'd), plus the
+ * TSC-deadline timer when KVM_CAP_TSC_DEADLINE_TIMER says the in-kernel LAPIC has it
+ * (KVM leaves that bit to userspace). Returns 0 or -errno.
  */
 int x86_get_supported_cpuid(struct vm *vm, struct errbuf *e);
 

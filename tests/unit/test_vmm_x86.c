@@ -190,6 +190,9 @@ static bool test_cpuid(void)
 	CHECK(c.ent[2].edx == 5 && c.ent[3].edx == 5);
 	CHECK(c.ent[0].eax == 0x1f);
 	CHECK(x86_cpuid_has_nx(&c.hdr));
+	CHECK(!(c.ent[1].ecx & (1u << 24)));
+	x86_cpuid_set_tsc_deadline(&c.hdr);
+	CHECK(c.ent[1].ecx == 1u << 24 && c.ent[0].ecx == 0);
 	c.ent[4].edx = 0;
 	CHECK(!x86_cpuid_has_nx(&c.hdr));
 	c.hdr.nent = 4;				/* no leaf 0x80000001 at all */
