@@ -102,6 +102,7 @@ void delete_from_page_cache(struct page *page)
 	if (PageDirty(page)) {			/* cancel_dirty_page(): the data is dropped */
 		ClearPageFlag(page, PG_dirty);
 		nr_file_dirty--;
+		inode_clean_check(mapping);	/* the erase took its DIRTY mark */
 	}
 	ClearPageFlag(page, PG_readahead);
 	page->mapping = NULL;

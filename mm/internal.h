@@ -24,6 +24,7 @@
 #include <mm/xarray.h>
 #include <mm/fs.h>
 #include <mm/pagemap.h>
+#include <mm/writeback.h>
 
 /* page_alloc.c -> slab.c: reset the kmalloc caches (mem_init() calls it last). */
 void kmalloc_init(void);

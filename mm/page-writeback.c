@@ -5,7 +5,8 @@
  * write-protects the page's shared ptes (so the next write through a mapping faults and
  * dirties it again), the PG_writeback state, write_cache_pages() / do_writepages(), the
  * fsync/msync helpers filemap_write_and_wait_range(), writeback error reporting, and
- * starting background writeback when too much is dirty.
+ * starting background writeback when too much is dirty; the periodic writeback settings
+ * (the flusher's pass is mm/fs-writeback.c).
  */
 #include "internal.h"
 
@@ -13,6 +14,26 @@
 
 /* Background writeback starts when more than this many pages are dirty (0: 10% of RAM). */
 unsigned long dirty_background_pages;
+
+/* Linux's dirty_writeback_interval and dirty_expire_interval (centiseconds). */
+unsigned int dirty_writeback_interval = DIRTY_WRITEBACK_CENTISECS;
+unsigned int dirty_expire_interval = DIRTY_EXPIRE_CENTISECS;
+
+int set_dirty_writeback_centisecs(unsigned long cs)
+{
+	if (cs > DIRTY_CENTISECS_MAX)
+		return -EINVAL;
+	dirty_writeback_interval = cs;
+	return 0;
+}
+
+int set_dirty_expire_centisecs(unsigned long cs)
+{
+	if (cs > DIRTY_CENTISECS_MAX)
+		return -EINVAL;
+	dirty_expire_interval = cs;
+	return 0;
+}
 
 bool set_page_dirty(struct page *page)
 {
@@ -24,6 +45,7 @@ bool set_page_dirty(struct page *page)
 	if (mapping && !PageAnon(page)) {
 		nr_file_dirty++;
 		xa_set_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
+		__mark_inode_dirty(mapping);
 	}
 	return true;
 }
@@ -43,6 +65,7 @@ bool clear_page_dirty_for_io(struct page *page)
 	if (mapping) {
 		nr_file_dirty--;
 		xa_clear_mark(&mapping->i_pages, page->index, PAGECACHE_TAG_DIRTY);
+		inode_clean_check(mapping);
 	}
 	return true;
 }

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 /*
  * Device interrupt dispatch: one IDT vector per IOAPIC input (IRQ_VECTOR_BASE + GSI), one
- * handler per input (request_irq()), EOI to the local APIC after the handler. The kernel
- * runs with interrupts off; they are on only in user mode and in halts (safe_halt(), the
- * scheduler's idle), so a handler never interrupts kernel code between a check and a sleep.
+ * handler per input (request_irq()), EOI to the local APIC after the handler; the local
+ * APIC timer's vector runs the kernel timers. The kernel runs with interrupts off; they are
+ * on only in user mode and in halts (safe_halt(), the scheduler's idle), so a handler never
+ * interrupts kernel code between a check and a sleep, and preemption (a task switch on the
+ * way back to user mode, sched_preempt()) never preempts kernel code.
  */
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -11,6 +13,7 @@
 #include <asm/irq.h>
 #include <guest/sched.h>
 #include <guest/signal.h>
+#include <guest/timer.h>
 
 #define PIC1_DATA	0x21	/* the legacy 8259 pair's mask registers */
 #define PIC2_DATA	0xa1
@@ -28,6 +31,7 @@ static unsigned int nr_irqs;		/* IOAPIC inputs with a vector: min(pins, NR_IRQS)
 
 extern const unsigned long irq_stubs[NR_IRQS];	/* irq_entry.S */
 extern const char spurious_interrupt_stub[];
+extern const char timer_interrupt_stub[];
 
 void irq_init(void)
 {
@@ -36,10 +40,12 @@ void irq_init(void)
 	outb(PIC1_DATA, 0xff);
 	outb(PIC2_DATA, 0xff);
 	lapic_init();
+	lapic_timer_init();
 	ioapic_init();
 	nr_irqs = MIN(ioapic_nr_pins(), (unsigned int)NR_IRQS);
 	for (gsi = 0; gsi < nr_irqs; gsi++)
 		idt_set_interrupt_gate(IRQ_VECTOR_BASE + gsi, irq_stubs[gsi]);
+	idt_set_interrupt_gate(LOCAL_TIMER_VECTOR, (unsigned long)timer_interrupt_stub);
 	idt_set_interrupt_gate(SPURIOUS_APIC_VECTOR, (unsigned long)spurious_interrupt_stub);
 }
 
@@ -86,15 +92,19 @@ void do_irq(struct pt_regs *regs)
 	bool user = user_mode(regs);
 	struct irq_desc *d;
 
-	BUG_ON(gsi >= nr_irqs);
 	if (user)
 		account_time(current, true);
-	d = &irq_desc[gsi];
-	d->count++;
-	if (d->handler)
-		d->handler(gsi, d->data);
-	else if (d->count == 1)	/* masked inputs cannot fire: say so once */
-		printk("irq: interrupt on GSI %u, which has no handler\n", gsi);
+	if (regs->vector == LOCAL_TIMER_VECTOR) {
+		timer_interrupt();
+	} else {
+		BUG_ON(gsi >= nr_irqs);
+		d = &irq_desc[gsi];
+		d->count++;
+		if (d->handler)
+			d->handler(gsi, d->data);
+		else if (d->count == 1)	/* masked inputs cannot fire: say so once */
+			printk("irq: interrupt on GSI %u, which has no handler\n", gsi);
+	}
 	lapic_eoi();
 	/*
 	 * An interrupt must not return to a hlt: that can only mean it was taken in the
@@ -107,6 +117,7 @@ void do_irq(struct pt_regs *regs)
 		irq_hlt_skips++;
 	}
 	if (user) {
+		sched_preempt();	/* only here: kernel code is never preempted */
 		exit_to_user_mode();
 		account_time(current, false);
 	}

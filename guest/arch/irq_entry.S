@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Device interrupt entry, vectors IRQ_VECTOR_BASE .. + NR_IRQS - 1. Each stub pushes a zero
+ * Device interrupt entry, vectors IRQ_VECTOR_BASE .. + NR_IRQS - 1, and the local APIC
+ * timer's, LOCAL_TIMER_VECTOR. Each stub pushes a zero
  * error code and its vector; the common path saves a struct pt_regs (asm/ptrace.h), swaps
  * to the kernel's GS base when it came from user mode, calls do_irq(regs) and returns with
  * iretq. Interrupts are off everywhere in the kernel except at halts and in user mode, so
@@ -30,6 +31,14 @@ irq_stub_\vector:
 	.endif
 .endm
 	IRQ_STUBS IRQ_VECTOR_BASE, (IRQ_VECTOR_BASE + NR_IRQS - 1)
+
+/* The local APIC timer: the same path; do_irq() tells it by its vector. */
+	.p2align 4
+	.globl timer_interrupt_stub
+timer_interrupt_stub:
+	pushq	$0
+	pushq	$LOCAL_TIMER_VECTOR
+	jmp	irq_common
 
 irq_common:
 	PUSH_REGS

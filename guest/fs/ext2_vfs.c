@@ -17,6 +17,7 @@
 #include <guest/fs.h>
 #include <guest/sched.h>
 #include <guest/syscalls.h>
+#include <guest/writeback.h>
 #include "ext2/ext2.h"
 
 static struct ext2_sb_info *ext2_sbi;
@@ -36,9 +37,31 @@ int ext2_vfs_mount(bool root)
 		return err;
 	}
 	ext2_mnt = root ? "" : EXT2_MNT;
+	flusher_add(&ext2_sbi->wb);	/* the only filesystem: room is certain */
 	printk("ext2: disk mounted on %s%s\n", root ? "/" : EXT2_MNT,
 	       bdev->read_only ? " (read-only)" : "");
 	return 0;
+}
+
+int ext2_vfs_umount(void)
+{
+	int err;
+
+	if (!ext2_sbi)
+		return 0;
+	flusher_stop();
+	err = ext2_umount(ext2_sbi);
+	if (err == -EBUSY) {
+		/* A file is still open (a task outlived init): write back, stay mounted. */
+		printk("ext2: umount: busy: syncing instead\n");
+		return ext2_vfs_sync();
+	}
+	ext2_sbi = NULL;
+	if (err)
+		printk("ext2: umount: error %d\n", err);
+	else
+		printk("ext2: disk unmounted cleanly\n");
+	return err;
 }
 
 int ext2_vfs_sync(void)

@@ -134,10 +134,23 @@ static int parse_readahead_kb(struct cmdline *cl, const char *val)
 	return 0;
 }
 
+/* dirty_writeback_centisecs=N, dirty_expire_centisecs=N: 0 to CMDLINE_DIRTY_CENTISECS_MAX. */
+static int parse_centisecs(const char *val, bool *has, u64 *out)
+{
+	u64 n;
+
+	if (!val || parse_u64(val, val + strlen(val), &n) || n > CMDLINE_DIRTY_CENTISECS_MAX)
+		return -EINVAL;
+	*out = n;
+	*has = true;
+	return 0;
+}
+
 /*
  * A setting (not an action): init=, initargs=, print-fatal-signals=, fault_around_bytes=,
- * readahead_kb=. Returns 1 if @word is one (0 when its value is good, else -EINVAL through
- * *ret, and what was expected through *expect), 0 if it is not a setting.
+ * readahead_kb=, dirty_writeback_centisecs=, dirty_expire_centisecs=. Returns 1 if @word
+ * is one (0 when its value is good, else -EINVAL through *ret, and what was expected
+ * through *expect), 0 if it is not a setting.
  */
 static int parse_setting(struct cmdline *cl, const char *word, char *val, int *ret,
 			 const char **expect)
@@ -169,6 +182,13 @@ static int parse_setting(struct cmdline *cl, const char *word, char *val, int *r
 	} else if (!strcmp(word, "readahead_kb")) {
 		*expect = "readahead_kb=N, N 0 or a power of two from 4 to 4096";
 		*ret = parse_readahead_kb(cl, val);
+	} else if (!strcmp(word, "dirty_writeback_centisecs")) {
+		*expect = "dirty_writeback_centisecs=N, N from 0 to 8640000";
+		*ret = parse_centisecs(val, &cl->has_dirty_writeback,
+				       &cl->dirty_writeback_centisecs);
+	} else if (!strcmp(word, "dirty_expire_centisecs")) {
+		*expect = "dirty_expire_centisecs=N, N from 0 to 8640000";
+		*ret = parse_centisecs(val, &cl->has_dirty_expire, &cl->dirty_expire_centisecs);
 	} else {
 		return 0;
 	}

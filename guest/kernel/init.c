@@ -4,9 +4,10 @@
  * the "disk" device (if any) on EXT2_MNT, or, with no initramfs, mount the disk as the root
  * (Linux's root=/dev/vda); then run init (pid 1)
  * with descriptors 0, 1 and 2 on the console, arguments from initargs= and the command
- * line's other words, environment from its key=value words. Task 0 then sleeps for good;
- * init's exit writes the ext2 back and ends the VM with init's status (128 + N when signal
- * N killed it).
+ * line's other words, environment from its key=value words; then the flusher thread (pid
+ * 2, periodic writeback). Task 0 then sleeps for good; init's exit unmounts the ext2
+ * (everything written back, marked clean, no I/O left in flight) and ends the VM with
+ * init's status (128 + N when signal N killed it).
  */
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -17,6 +18,7 @@
 #include <guest/sched.h>
 #include <guest/setup.h>
 #include <guest/signal.h>
+#include <guest/writeback.h>
 
 #define INIT_DEFAULT	"/init"
 
@@ -44,7 +46,10 @@ void init_exit(int code)
 {
 	int sig = code & 0x7f, status = (code >> 8) & 0xff;
 
-	ext2_vfs_sync();	/* init's files and mappings are gone: their pages are dirty */
+	/* init's files and mappings are gone, their dirty pages in the cache: write them. */
+	ext2_vfs_umount();
+	flusher_stop();
+	writeback_drain();
 	if (sig) {
 		printk("init: killed by signal %d (%s): exit status %d\n", sig, signal_name(sig),
 		       128 + sig);
@@ -71,12 +76,27 @@ static void init_args(const struct cmdline *cl)
 	}
 }
 
+/* dirty_writeback_centisecs= and dirty_expire_centisecs=, before anything is dirtied. */
+static void apply_writeback_settings(const struct cmdline *cl)
+{
+	/* cmdline.c checked the ranges: the setters cannot refuse them. */
+	if (cl->has_dirty_writeback) {
+		set_dirty_writeback_centisecs(cl->dirty_writeback_centisecs);
+		printk("mm: dirty_writeback_centisecs %u\n", dirty_writeback_interval);
+	}
+	if (cl->has_dirty_expire) {
+		set_dirty_expire_centisecs(cl->dirty_expire_centisecs);
+		printk("mm: dirty_expire_centisecs %u\n", dirty_expire_interval);
+	}
+}
+
 void run_init(const struct boot_info *bi, const struct cmdline *cl)
 {
 	u64 size = bi->initrd_end - bi->initrd_start;
 	char why[160];
 	int err;
 
+	apply_writeback_settings(cl);
 	if (!size) {
 		/* No initramfs: the disk is the root, as Linux's root=/dev/vda. */
 		err = ext2_vfs_mount(true);
@@ -105,6 +125,8 @@ start:
 	if (!init_process)
 		panic("init: no memory for the first task");
 	BUG_ON(init_process->pid != 1);
+	if (flusher_start())
+		panic("init: no memory for the flusher");
 	printk("init: starting %s\n", init_path);
 
 	/* Task 0 has nothing left to do: init's exit ends the VM. */

@@ -30,6 +30,8 @@ static const struct {
 	{ "user_mode_exceptions", selftest_user_exceptions },
 	{ "fault_trace", selftest_fault_trace },
 	{ "irq_request", selftest_irq },
+	{ "ns_to_tsc", selftest_ns_to_tsc },
+	{ "timers", selftest_timers },
 	{ "blk_pattern_round_trip", selftest_blk_pattern },
 	{ "blk_merge_segments", selftest_blk_merge },
 	{ "blk_flush", selftest_blk_flush },

@@ -22,8 +22,9 @@ int selftest_syscall_table(void)
 		{ 20, "writev" }, { 28, "madvise" }, { 33, "dup2" }, { 39, "getpid" },
 		{ 56, "clone" }, { 57, "fork" }, { 59, "execve" }, { 60, "exit" },
 		{ 61, "wait4" }, { 63, "uname" }, { 98, "getrusage" }, { 99, "sysinfo" },
-		{ 158, "arch_prctl" }, { 186, "gettid" }, { 218, "set_tid_address" },
-		{ 228, "clock_gettime" }, { 231, "exit_group" }, { 257, "openat" },
+		{ 158, "arch_prctl" }, { 169, "reboot" }, { 186, "gettid" },
+		{ 218, "set_tid_address" }, { 35, "nanosleep" }, { 228, "clock_gettime" },
+		{ 230, "clock_nanosleep" }, { 231, "exit_group" }, { 257, "openat" },
 		{ 292, "dup3" }, { 293, "pipe2" },
 	};
 	static const unsigned long missing[] = { 7, 15, 62, 200, 334, NR_SYSCALLS - 1,

@@ -18,10 +18,13 @@ struct file;
 struct address_space;
 struct readahead_control;
 struct writeback_control;
+struct bdi_writeback;
 
 /* Writeback errors recorded in mapping->flags until fsync/msync reports them. */
 #define AS_EIO		0
 #define AS_ENOSPC	1
+/* The flusher is writing this mapping (Linux's I_SYNC): its owner must not free it yet. */
+#define AS_WB_RUNNING	2
 
 /* Marks in mapping->i_pages. */
 #define PAGECACHE_TAG_DIRTY	XA_MARK_0
@@ -66,6 +69,10 @@ struct address_space {
 	struct list_head i_mmap;	/* VMAs mapping this file, linked by vma->shared */
 	unsigned int ra_pages;		/* readahead maximum in pages (Linux: the bdi's) */
 	unsigned long flags;		/* AS_EIO, AS_ENOSPC */
+	/* Periodic writeback (mm/fs-writeback.c; Linux keeps these in the inode). */
+	struct bdi_writeback *wb;	/* whose dirty list it joins; NULL: none */
+	struct list_head i_io_list;	/* on wb->b_dirty while it has dirty pages */
+	u64 dirtied_when;		/* arch_clock_ns() when it went from clean to dirty */
 };
 
 /* Per open file: where sequential reads were heading (Linux's struct file_ra_state). */

@@ -31,6 +31,9 @@ static inline void address_space_init(struct address_space *mapping,
 	INIT_LIST_HEAD(&mapping->i_mmap);
 	mapping->ra_pages = 0;		/* 0: the default, readahead_max_pages */
 	mapping->flags = 0;
+	mapping->wb = NULL;
+	INIT_LIST_HEAD(&mapping->i_io_list);
+	mapping->dirtied_when = 0;
 }
 
 /* The address_space a page-cache page belongs to; NULL for anonymous or truncated pages. */

@@ -32,7 +32,7 @@
 static const char *const programs[] = {
 	"anon_zero", "fork_cow", "mprotect_segv", "munmap_segv", "stack_grow", "brk",
 	"populate", "dontneed", "bigmap", "bad_addr", "bad_args", "uaccess", "pipe", "exec",
-	"oom_kill",
+	"sleep", "preempt", "oom_kill",
 };
 
 /* Arguments each program must refuse: exit 2, one line on stderr, nothing on stdout. */

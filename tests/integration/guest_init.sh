@@ -1,7 +1,8 @@
 #!/bin/sh
 # Integration tests of the guest's initramfs and init (guest/fs/, guest/kernel/init.c): bad
 # archives and missing or broken init programs end the boot with one clear message and
-# status 1; init's exit status (or 128 + the signal that killed it) becomes the VMM's; and
+# status 1; init's exit status (or 128 + the signal that killed it) becomes the VMM's; a lone
+# sleeping init is woken by its timer while a real deadlock panics; and
 # the fault suite in build/initramfs.cpio (make initramfs) passes. The archives and the tiny
 # ELF programs are written here byte by byte, so nothing but sh is needed: the script runs
 # natively and inside the nested initramfs (busybox). Prints TAP.
@@ -94,6 +95,10 @@ ring3_works() {
 
 mkelf "$T/exit7" '\277\007\000\000\000\270\347\000\000\000\017\005'	# exit_group(7)
 mkelf "$T/ud2" '\017\013'						# ud2
+# nanosleep({0, 1 ms}) then exit_group(7)
+mkelf "$T/sleep7" '\150\100\102\017\000\152\000\110\211\347\061\366\270\043\000\000\000\017\005\277\007\000\000\000\270\347\000\000\000\017\005'
+# pipe(fds) on the stack, then read(fds[0]): this process holds the only write end
+mkelf "$T/deadlock" '\110\203\354\020\270\026\000\000\000\110\211\347\017\005\213\074\044\110\211\346\272\001\000\000\000\061\300\017\005'
 printf '#!/bin/sh\necho not an ELF file\n' >"$T/script"
 chmod 755 "$T/script"
 
@@ -129,12 +134,24 @@ boot "an action word wins over the initramfs" 7 "exit status 7, as asked" \
 if ! ring3_works; then
 	tap_skip "init's exit status is the VMM's" "ring 3 does not run on this KVM"
 	tap_skip "init killed by a signal: 128 + the signal" "ring 3 does not run on this KVM"
+	tap_skip "init sleeping on a timer, nothing else: no deadlock panic" \
+		"ring 3 does not run on this KVM"
+	tap_skip "every task blocked, no device, no timer: a deadlock panic" \
+		"ring 3 does not run on this KVM"
 else
 	boot "init's exit status is the VMM's" 7 "init: exited with status 7" \
 		--initrd "$T/good.cpio"
 	archive "$T/ud2.cpio" init 0100755 "$T/ud2"
 	boot "init killed by a signal: 128 + the signal" 132 "init: killed by signal 4 (SIGILL)" \
 		--initrd "$T/ud2.cpio"
+	# No device here: the sleeper's timer is the only wake-up source of the idle halt.
+	archive "$T/sleep7.cpio" init 0100755 "$T/sleep7"
+	boot "init sleeping on a timer, nothing else: no deadlock panic" 7 \
+		"init: exited with status 7" --initrd "$T/sleep7.cpio"
+	archive "$T/deadlock.cpio" init 0100755 "$T/deadlock"
+	boot "every task blocked, no device, no timer: a deadlock panic" 100 \
+		"sched: every task is blocked and no interrupt can wake one (deadlock)" \
+		--initrd "$T/deadlock.cpio"
 fi
 
 # ---- the fault suite --------------------------------------------------------------------------

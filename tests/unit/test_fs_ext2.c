@@ -851,6 +851,111 @@ static bool t_only_dirty_blocks_written(void)
 	return finish();
 }
 
+/* ---- periodic writeback and the superblock's state -------------------------------------- */
+
+static const struct ext2_super_block *disk_super(void)
+{
+	return (const struct ext2_super_block *)(disk->data + EXT2_SUPER_OFFSET);
+}
+
+/* Mounting counts the mount and marks the disk "not clean" (Linux's ext2_setup_super);
+ * unmounting puts the state back, with EXT2_ERROR_FS if corruption was found. */
+static bool t_mount_state(void)
+{
+	u16 count;
+
+	CHECK(new_image(""));
+	count = disk_super()->s_mnt_count;
+	CHECK(disk_super()->s_state == EXT2_VALID_FS);
+	CHECK(mount_image(0));
+	CHECK(disk_super()->s_mnt_count == count + 1 && disk_super()->s_state == 0);
+	CHECK(sbi->es.s_mtime && disk_super()->s_mtime == sbi->es.s_mtime);
+	CHECK(ext2_sync_fs(sbi) == 0 && disk_super()->s_state == 0);
+	CHECK(umount_image() && fsck_clean());
+	CHECK(disk_super()->s_state == EXT2_VALID_FS && disk_super()->s_mnt_count == count + 1);
+	/* Read-only: nothing written. */
+	CHECK(mount_image(EXT2_MOUNT_RDONLY) && disk_super()->s_mnt_count == count + 1);
+	CHECK(umount_image() && disk_super()->s_state == EXT2_VALID_FS);
+	/* An error found while mounted stays recorded after the unmount. */
+	CHECK(mount_image(0));
+	EXT2_ERROR(sbi, "test: a made-up corruption");
+	CHECK(umount_image());
+	CHECK(disk_super()->s_state == (EXT2_VALID_FS | EXT2_ERROR_FS));
+	CHECK(disk_super()->s_mnt_count == count + 2);
+	return finish();
+}
+
+/*
+ * A sparse file filled through MAP_SHARED, never synced: one flusher pass after the expiry
+ * writes the data, allocates its blocks and writes every piece of metadata with it, so
+ * that the image, unmounted or not, is e2fsck-clean; the pages end write-protected.
+ */
+static bool t_periodic_writeback(void)
+{
+	const u64 size = 3 * PAGE_SIZE + 100, expire = (u64)dirty_expire_interval * 10000000;
+	struct ext2_inode_info *dir, *ei;
+	struct mm_struct *mm;
+	struct file *file;
+	unsigned char *got;
+	size_t len, i;
+
+	CHECK(new_image("") && mount_image(0));
+	unit_clock_ns = 1000;
+	CHECK((dir = get("/")));
+	CHECK(ext2_create(dir, "wb", 2, 0644, &ei) == 0);
+	CHECK(ext2_setsize(ei, size) == 0 && ei->raw.i_blocks == 0);
+	file = unit_file_open(&ei->mapping, FMODE_READ | FMODE_WRITE);
+	mm = mm_alloc();
+	CHECK(do_mmap(mm, file, FT_BASE, 4 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_FIXED, 0) == FT_BASE);
+	for (i = 0; i < size; i += 97)
+		CHECK(umem_write8(mm, FT_BASE + i, (unsigned char)(i / 97 + 1)) == 0);
+	CHECK(wb_has_dirty_io(&sbi->wb) && ei->mapping.dirtied_when == 1000);
+	/* Before the expiry nothing moves; at it, everything. */
+	unit_clock_ns = 1000 + expire - 1;
+	CHECK(wb_workfn(&sbi->wb) == 0 && ei->raw.i_blocks == 0);
+	unit_clock_ns = 1000 + expire;
+	CHECK(wb_workfn(&sbi->wb) > 4);		/* 4 data pages, then the metadata */
+	rambd_run(disk);
+	CHECK(!wb_has_dirty_io(&sbi->wb) && nr_file_dirty == 0 && nr_writeback == 0);
+	CHECK(ei->raw.i_blocks >= (size + bs - 1) / bs * (bs / 512));	/* all inside EOF */
+	CHECK(!(soft_mmu_pte(mm, FT_BASE + PAGE_SIZE) & _PAGE_RW));
+	CHECK(fsck_clean());				/* still mounted: written by the flusher */
+	got = debugfs_dump("/wb", &len);
+	CHECK(got && len == size);
+	for (i = 0; i < len; i++)
+		CHECKF(got[i] == (i % 97 ? 0 : (unsigned char)(i / 97 + 1)), "byte %zu", i);
+	free(got);
+	mmput(mm);
+	fput(file);
+	ext2_iput(ei);
+	ext2_iput(dir);
+	CHECK(umount_image() && fsck_clean());
+	return finish();
+}
+
+/* An unlinked inode whose mapping the flusher is inside is not freed under it: kept,
+ * unnumbered, until the unmount frees it (and the blocks and inode are free already). */
+static bool t_evict_during_writeback(void)
+{
+	struct ext2_inode_info *dir, *ei;
+	u32 ino;
+
+	CHECK(new_image("") && mount_image(0));
+	CHECK((dir = get("/")));
+	CHECK(ext2_create(dir, "gone", 4, 0644, &ei) == 0);
+	CHECK(f_write(ei, 0, SMALL_TEXT, sizeof(SMALL_TEXT)) == (long)sizeof(SMALL_TEXT));
+	ei->mapping.flags |= 1UL << AS_WB_RUNNING;	/* as wb_writeback() sets it */
+	CHECK(ext2_unlink(dir, "gone", 4) == 0);
+	ext2_iput(ei);					/* evicted: blocks and inode freed */
+	CHECK(ei->ino == 0 && ei->mapping.nrpages == 0);
+	CHECK(ext2_lookup(dir, "gone", 4, &ino) == -ENOENT);
+	ei->mapping.flags &= ~(1UL << AS_WB_RUNNING);
+	ext2_iput(dir);
+	CHECK(umount_image() && fsck_clean());		/* ASan: freed once, here */
+	return finish();
+}
+
 /* ---- main ------------------------------------------------------------------------------ */
 
 static void run_all_sizes(bool (*fn)(void), const char *name)
@@ -883,7 +988,7 @@ int main(void)
 		printf("TAP version 13\n1..0 # SKIP mke2fs, e2fsck and debugfs are needed\n");
 		return 4;
 	}
-	tap_plan(20 * ARRAY_SIZE(block_sizes));
+	tap_plan(23 * ARRAY_SIZE(block_sizes));
 	RUN(t_mount_and_read);
 	RUN(t_read_batched);
 	RUN(t_mmap_read);
@@ -904,6 +1009,9 @@ int main(void)
 	RUN(t_indirect_loop);
 	RUN(t_bad_dirent);
 	RUN(t_only_dirty_blocks_written);
+	RUN(t_mount_state);
+	RUN(t_periodic_writeback);
+	RUN(t_evict_during_writeback);
 	ret = tap_finish();
 	sh("rm -rf %s", tmpdir);
 	return ret;

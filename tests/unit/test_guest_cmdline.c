@@ -172,6 +172,23 @@ static bool test_mm_settings(void)
 	CHECK(refused("readahead_kb=-1", -EINVAL, "readahead_kb=-1"));
 	CHECK(refused("readahead_kb=99999999999999999999999", -EINVAL, "readahead_kb="));
 	CHECK(refused("readahead_kb=", -EINVAL, "readahead_kb="));
+	/* dirty_writeback_centisecs= / dirty_expire_centisecs=: 0 .. a day, else refused. */
+	CHECK(parse("x") == 0 && !cl.has_dirty_writeback && !cl.has_dirty_expire);
+	CHECK(parse("dirty_writeback_centisecs=10 dirty_expire_centisecs=0x14") == 0);
+	CHECK(cl.has_dirty_writeback && cl.dirty_writeback_centisecs == 10 && cl.argc == 0);
+	CHECK(cl.has_dirty_expire && cl.dirty_expire_centisecs == 20);
+	CHECK(parse("dirty_writeback_centisecs=0 dirty_expire_centisecs=8640000") == 0);
+	CHECK(cl.has_dirty_writeback && !cl.dirty_writeback_centisecs);
+	CHECK(cl.dirty_expire_centisecs == 8640000);
+	CHECK(refused("dirty_expire_centisecs=abc", -EINVAL,
+		      "bad value in 'dirty_expire_centisecs=abc' (expected dirty_expire_centisecs=N"));
+	CHECK(refused("dirty_expire_centisecs=8640001", -EINVAL, "dirty_expire_centisecs=8640001"));
+	CHECK(refused("dirty_expire_centisecs=-1", -EINVAL, "dirty_expire_centisecs=-1"));
+	CHECK(refused("dirty_expire_centisecs", -EINVAL, "from 0 to 8640000"));
+	CHECK(refused("dirty_writeback_centisecs=", -EINVAL, "dirty_writeback_centisecs="));
+	CHECK(refused("dirty_writeback_centisecs=5s", -EINVAL, "dirty_writeback_centisecs=5s"));
+	CHECK(refused("dirty_writeback_centisecs=99999999999999999999", -EINVAL,
+		      "dirty_writeback_centisecs="));
 	return true;
 }
 

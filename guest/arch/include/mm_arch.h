@@ -151,6 +151,9 @@ static inline u64 arch_rdtsc(void)
 	return ((u64)hi << 32) | lo;
 }
 
+/* mm's monotonic clock in nanoseconds (dirty expiry): ktime_get_ns(), guest/kernel/flusher.c. */
+u64 arch_clock_ns(void);
+
 /*
  * Fault tracing: handle_mm_fault() hands every record to arch_fault_trace(). The guest
  * kernel defines guest_fault_trace() to append it to the trace ring; while it does not,

@@ -124,9 +124,31 @@ static int ext2_bdev_writepage(struct page *page, struct writeback_control *wbc)
 	return 0;
 }
 
+static int ext2_bdev_write_one(struct page *page, struct writeback_control *wbc, void *data)
+{
+	int err = ext2_bdev_writepage(page, wbc);
+
+	mapping_set_error(page_mapping(page), err);
+	return err;
+}
+
+/*
+ * Writing metadata back writes the superblock with it when it changed (its free counts
+ * follow the bitmaps): the periodic flusher keeps the image consistent without a sync.
+ */
+static int ext2_bdev_writepages(struct address_space *mapping, struct writeback_control *wbc)
+{
+	struct ext2_sb_info *sbi = mapping->host;
+	int err = sbi->rdonly ? 0 : ext2_update_super(sbi), e;
+
+	e = write_cache_pages(mapping, wbc, ext2_bdev_write_one, NULL);
+	return err ? err : e;
+}
+
 const struct address_space_operations ext2_bdev_aops = {
 	.readpage = ext2_bdev_readpage,
 	.writepage = ext2_bdev_writepage,
+	.writepages = ext2_bdev_writepages,
 };
 
 void ext2_bdev_init(struct ext2_sb_info *sbi)

@@ -22,6 +22,7 @@
 #include <kern/types.h>
 #include <mm/list.h>
 #include <mm/pagemap.h>
+#include <mm/writeback.h>
 #include "ext2_fs.h"
 /* The block layer's bio interface; a path from here, for the host tests' build too. */
 #include "../../include/guest/blkdev.h"
@@ -41,7 +42,10 @@
 struct ext2_sb_info {
 	struct block_device *bdev;
 	struct address_space bd_mapping;	/* the device's page cache: metadata */
-	struct ext2_super_block es;		/* the superblock, written back by sync */
+	/* Periodic writeback of every inode's pages and of bd_mapping (written last). */
+	struct bdi_writeback wb;
+	struct ext2_super_block es;		/* the superblock, written with bd_mapping */
+	u16 mount_state;			/* s_state found at mount, | ERROR_FS on errors */
 	struct ext2_group_desc *gd;		/* every group descriptor */
 	unsigned int blocksize, blocksize_bits;
 	unsigned int inode_size, inodes_per_block;
@@ -82,13 +86,20 @@ static inline u64 ext2_size(const struct ext2_inode_info *ei)
 /*
  * Mount the ext2 filesystem on @bdev: check the superblock (magic, revision, block size,
  * counts, features) and the group descriptors, set up the metadata cache. *@out gets the
- * superblock info. 0, -EINVAL (not a valid ext2 we support, a line on the console says
- * why), -EIO, -ENOMEM.
+ * superblock info. Read-write, as Linux's ext2_fill_super(): s_mnt_count + 1, s_mtime now,
+ * and EXT2_VALID_FS cleared on the disk until ext2_umount() (a crash leaves it "not
+ * clean"); a line warns about an unchecked filesystem or one with errors. sbi->wb has no
+ * wakeup: the kernel's flusher sets it. 0, -EINVAL (not a valid ext2 we support, a line on
+ * the console says why), -EIO, -ENOMEM.
  */
 int ext2_mount(struct block_device *bdev, unsigned int flags, struct ext2_sb_info **out);
 /* Write every dirty page, inode, bitmap and the superblock, and wait. 0 or -EIO. */
 int ext2_sync_fs(struct ext2_sb_info *sbi);
-/* Sync, mark the filesystem clean and free everything. -EBUSY if an inode is in use. */
+/*
+ * Sync, restore s_state as found at mount (EXT2_VALID_FS, plus EXT2_ERROR_FS if errors
+ * were found), write the superblock, wait for the I/O, and free everything. -EBUSY (nothing
+ * done) if an inode is in use; else 0 or the sync's -EIO (freed all the same).
+ */
 int ext2_umount(struct ext2_sb_info *sbi);
 /* Free and used counts as the superblock keeps them (statfs). */
 void ext2_statfs(struct ext2_sb_info *sbi, u64 *blocks, u64 *bfree, u64 *files, u64 *ffree);
@@ -201,6 +212,8 @@ int ext2_error(struct ext2_sb_info *sbi, const char *fn, const char *fmt, ...)
 u32 ext2_now(struct ext2_sb_info *sbi);
 int ext2_write_group_desc(struct ext2_sb_info *sbi, u32 group);
 int ext2_commit_super(struct ext2_sb_info *sbi);
+/* ext2_commit_super() if anything but s_wtime differs from the cached on-disk copy. */
+int ext2_update_super(struct ext2_sb_info *sbi);
 /* Is @block a valid place for file data or an indirect block (in range, not metadata)? */
 bool ext2_data_block_ok(struct ext2_sb_info *sbi, u32 block);
 

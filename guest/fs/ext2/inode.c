@@ -101,6 +101,7 @@ int ext2_iget(struct ext2_sb_info *sbi, u32 ino, struct ext2_inode_info **out)
 	ei->count = 1;
 	ei->block_group = (ino - 1) / sbi->inodes_per_group;
 	address_space_init(&ei->mapping, &ext2_aops, ei);
+	inode_attach_wb(&ei->mapping, &sbi->wb);
 	ei->mapping.i_size = ei->raw.i_size;
 	if (EXT2_ISREG(ei->raw.i_mode))
 		ei->mapping.i_size |= (u64)ei->raw.i_size_high << 32;
@@ -167,6 +168,13 @@ static void ext2_evict_inode(struct ext2_inode_info *ei)
 			ext2_release_xattr_block(ei);
 		ext2_write_inode(ei);
 		ext2_free_inode(sbi, ei->ino, EXT2_ISDIR(ei->raw.i_mode));
+	}
+	inode_io_list_del(&ei->mapping);
+	if (mapping_wb_running(&ei->mapping)) {
+		/* The flusher sleeps inside this mapping: keep the (empty) inode, unnumbered,
+		 * for ext2_umount() to free. */
+		ei->ino = 0;
+		return;
 	}
 	list_del_init(&ei->list);
 	kfree(ei);

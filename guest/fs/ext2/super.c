@@ -22,6 +22,7 @@ int ext2_error(struct ext2_sb_info *sbi, const char *fn, const char *fmt, ...)
 	printk("ext2: %s: %s\n", fn, msg);
 	sbi->errors++;
 	sbi->es.s_state |= EXT2_ERROR_FS;
+	sbi->mount_state |= EXT2_ERROR_FS;
 	return -EIO;
 }
 
@@ -82,6 +83,29 @@ int ext2_commit_super(struct ext2_sb_info *sbi)
 	memcpy((char *)bh.data + (EXT2_SUPER_OFFSET & (sbi->blocksize - 1)), &sbi->es,
 	       sizeof(sbi->es));
 	ext2_bdirty(sbi, &bh);
+	ext2_brelse(&bh);
+	return 0;
+}
+
+int ext2_update_super(struct ext2_sb_info *sbi)
+{
+	struct ext2_super_block *disk;
+	struct ext2_buf bh;
+	u32 wtime = sbi->es.s_wtime;
+	int err;
+
+	err = ext2_bread(sbi, EXT2_SUPER_OFFSET >> sbi->blocksize_bits, &bh);
+	if (err)
+		return err;
+	disk = (void *)((char *)bh.data + (EXT2_SUPER_OFFSET & (sbi->blocksize - 1)));
+	sbi->es.s_wtime = disk->s_wtime;
+	if (memcmp(disk, &sbi->es, sizeof(sbi->es))) {
+		sbi->es.s_wtime = ext2_now(sbi);
+		memcpy(disk, &sbi->es, sizeof(sbi->es));
+		ext2_bdirty(sbi, &bh);
+	} else {
+		sbi->es.s_wtime = wtime;
+	}
 	ext2_brelse(&bh);
 	return 0;
 }
@@ -191,8 +215,31 @@ static int ext2_load_groups(struct ext2_sb_info *sbi)
 	return err;
 }
 
+/*
+ * A read-write mount, as Linux's ext2_setup_super() and the ext2_write_super() that ends
+ * ext2_fill_super(): count the mount, and write the superblock with EXT2_VALID_FS cleared,
+ * so that the disk says "not clean" until ext2_umount() puts the mount state back.
+ */
+static int ext2_setup_super(struct ext2_sb_info *sbi)
+{
+	struct ext2_super_block *es = &sbi->es;
+	int err;
+
+	sbi->mount_state = es->s_state;
+	if (!(sbi->mount_state & EXT2_VALID_FS))
+		printk("ext2: warning: mounting unchecked fs, running e2fsck is recommended\n");
+	else if (sbi->mount_state & EXT2_ERROR_FS)
+		printk("ext2: warning: mounting fs with errors, running e2fsck is recommended\n");
+	es->s_mnt_count++;
+	es->s_mtime = ext2_now(sbi);
+	es->s_state &= ~EXT2_VALID_FS;
+	err = ext2_commit_super(sbi);
+	return err ? err : ext2_sync_blockdev(sbi);
+}
+
 static void ext2_put_sbi(struct ext2_sb_info *sbi)
 {
+	inode_io_list_del(&sbi->bd_mapping);
 	truncate_inode_pages(&sbi->bd_mapping, 0);
 	kfree(sbi->gd);
 	kfree(sbi);
@@ -209,6 +256,7 @@ int ext2_mount(struct block_device *bdev, unsigned int flags, struct ext2_sb_inf
 	sbi->bdev = bdev;
 	sbi->rdonly = flags & EXT2_MOUNT_RDONLY;
 	INIT_LIST_HEAD(&sbi->inodes);
+	wb_init(&sbi->wb, NULL);
 	ext2_bdev_init(sbi);
 	if (sbi->bd_mapping.i_size < EXT2_SUPER_OFFSET + sizeof(sbi->es)) {
 		err = bad_super("device too small for a superblock");
@@ -227,9 +275,12 @@ int ext2_mount(struct block_device *bdev, unsigned int flags, struct ext2_sb_inf
 	if (err)
 		goto fail;
 	if (!sbi->rdonly) {
-		sbi->es.s_mnt_count++;
-		sbi->es.s_mtime = ext2_now(sbi);
+		err = ext2_setup_super(sbi);
+		if (err)
+			goto fail;
 	}
+	inode_attach_wb(&sbi->bd_mapping, &sbi->wb);
+	sbi->wb.metadata = &sbi->bd_mapping;
 	*out = sbi;
 	return 0;
 fail:
@@ -260,13 +311,22 @@ int ext2_sync_fs(struct ext2_sb_info *sbi)
 int ext2_umount(struct ext2_sb_info *sbi)
 {
 	struct ext2_inode_info *ei, *next;
-	int err;
+	int err, e;
 
 	list_for_each_entry(ei, &sbi->inodes, list)
 		if (ei->count)
 			return -EBUSY;
 	err = ext2_sync_fs(sbi);
+	if (!sbi->rdonly) {		/* Linux's ext2_put_super() */
+		sbi->es.s_state = sbi->mount_state;
+		e = ext2_commit_super(sbi);
+		if (!e)
+			e = ext2_sync_blockdev(sbi);
+		if (e && !err)
+			err = e;
+	}
 	list_for_each_entry_safe(ei, next, &sbi->inodes, list) {
+		inode_io_list_del(&ei->mapping);
 		truncate_inode_pages(&ei->mapping, 0);
 		list_del_init(&ei->list);
 		kfree(ei);

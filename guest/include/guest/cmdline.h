@@ -4,8 +4,9 @@
  * or `key=value`. Recognised: the action words selftest, exit=N, crash=KIND, poke=GPA,LEN,
  * blktest=ARGS (at most one of them); the settings init=/PATH (the first program; default
  * /init), initargs=A,B,... (its arguments after argv[0]), print-fatal-signals=0|1 (log
- * every process killed by a signal), and mm's tunables fault_around_bytes=N and
- * readahead_kb=N (Linux's debugfs fault_around_bytes and read_ahead_kb). Every other word
+ * every process killed by a signal), and mm's tunables fault_around_bytes=N,
+ * readahead_kb=N, dirty_writeback_centisecs=N and dirty_expire_centisecs=N (Linux's
+ * debugfs fault_around_bytes, read_ahead_kb and vm.dirty_*_centisecs). Every other word
  * is kept, in order, for init: as Linux does, words with '=' go to its environment, the
  * others to its arguments.
  */
@@ -23,6 +24,9 @@
 #define CMDLINE_PAGE_SIZE		4096ULL
 #define CMDLINE_FAULT_AROUND_MAX	(2ULL << 20)
 #define CMDLINE_READAHEAD_KB_MAX	4096ULL
+/* dirty_writeback_centisecs=N (0: no periodic writeback), dirty_expire_centisecs=N: 0 to a
+ * day (mm's DIRTY_CENTISECS_MAX). */
+#define CMDLINE_DIRTY_CENTISECS_MAX	8640000ULL
 
 enum boot_action {
 	ACTION_NONE,
@@ -57,6 +61,10 @@ struct cmdline {
 	u64 fault_around_bytes;		/* fault_around_bytes=: 0 when not given */
 	bool has_readahead_kb;		/* readahead_kb= was given (0 is a value: off) */
 	u64 readahead_kb;
+	bool has_dirty_writeback;	/* dirty_writeback_centisecs= was given */
+	u64 dirty_writeback_centisecs;
+	bool has_dirty_expire;		/* dirty_expire_centisecs= was given */
+	u64 dirty_expire_centisecs;
 	unsigned int argc;		/* the unrecognised words */
 	char *argv[CMDLINE_MAX_ARGS];
 	char buf[BOOT_CMDLINE_MAX];	/* the words, NUL-terminated, argv points here */

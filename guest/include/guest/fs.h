@@ -169,6 +169,12 @@ int ext2_vfs_mount(bool root);
 size_t ext2_vfs_kread(const struct inode *inode, u64 pos, void *buf, size_t len);
 /* Write every dirty page and the metadata back and wait (init's exit): 0 or -EIO. */
 int ext2_vfs_sync(void);
+/*
+ * Unmount at an orderly shutdown: stop the flusher for good, write everything back, mark
+ * the filesystem clean and wait for the I/O; a file still open means a sync instead
+ * (busy). 0 or -EIO.
+ */
+int ext2_vfs_umount(void);
 /* @path (absolute) inside the mounted ext2: the path within it ("/..."), or NULL. */
 const char *ext2_vfs_path(const char *path);
 /* open() of @path within the ext2 (O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY): 0 with *@out a

@@ -2,8 +2,10 @@
 /*
  * Tasks and the scheduler (guest/kernel/sched.c, fork.c, exit.c): one struct task per
  * process (single-threaded: pid = tid), a FIFO run queue, and wait queues to block on.
- * Scheduling is cooperative: a task runs until it blocks, yields or exits; the kernel
- * runs with interrupts off, so nothing preempts it between a check and the sleep.
+ * A task runs until it blocks, yields or exits, or, in user mode, until its 10 ms time
+ * slice is over while another task is runnable (preempted on the timer interrupt's return
+ * to user mode); the kernel runs with interrupts off and is never preempted, so nothing
+ * comes between a check and the sleep.
  */
 #ifndef GUEST_SCHED_H
 #define GUEST_SCHED_H
@@ -120,7 +122,13 @@ void schedule(void);
 void wake_up_process(struct task *t);
 /* Called by ret_from_fork on a new task's first run. */
 void schedule_tail(void);
-/* Interrupt sources that can wake a task from the idle halt (devices add theirs). */
+/* On an interrupt's way back to user mode: switch to the next runnable task if current's
+ * time slice is over (the slice timer said so). Interrupts off. */
+void sched_preempt(void);
+/* Switches sched_preempt() made since boot. */
+extern u64 sched_preemptions;
+/* Interrupt sources that can wake a task from the idle halt (devices add theirs; a
+ * pending kernel timer counts too, see idle_halt()). */
 extern unsigned int sched_wakeup_sources;
 
 void prepare_to_wait(struct wait_queue_head *wq, struct wait_queue_entry *wait);

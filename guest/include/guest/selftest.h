@@ -77,6 +77,8 @@ int selftest_user_syscalls(void);
 int selftest_user_exceptions(void);
 int selftest_fault_trace(void);
 int selftest_irq(void);
+int selftest_ns_to_tsc(void);
+int selftest_timers(void);
 int selftest_blk_pattern(void);
 int selftest_blk_merge(void);
 int selftest_blk_flush(void);

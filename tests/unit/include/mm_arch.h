@@ -33,6 +33,10 @@ void arch_flush_tlb_mm(phys_addr_t pgd_pa);
 /* User address spaces have no kernel half on the host. */
 static inline void arch_pgd_init(u64 *pgd) { }
 
+/* mm's monotonic clock in nanoseconds (dirty expiry): a fake the tests move (unit_clock_ns,
+ * tests/unit/lib/mm_test.c). */
+u64 arch_clock_ns(void);
+
 /* Fault tracing: calls the recorder a test installed (tests/unit/lib/soft_mmu.c). */
 struct fault_trace_rec;
 void arch_fault_trace(const struct fault_trace_rec *rec);

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* ---- the arena ---------------------------------------------------------------------- */
 /*
@@ -20,6 +21,9 @@ void unit_arena_create(size_t size);
 void unit_arena_destroy(void);
 /* unit_arena_create(@size), reserve page 0, then mem_init(): a booted page allocator. */
 void unit_mm_boot(size_t size);
+
+/* The clock behind arch_clock_ns() (mm/fs-writeback.c): nanoseconds, set by the tests. */
+extern uint64_t unit_clock_ns;
 
 /* ---- TAP -------------------------------------------------------------------------------- */
 void tap_plan(unsigned int n);

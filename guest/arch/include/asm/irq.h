@@ -2,14 +2,15 @@
 /*
  * Device interrupts (guest/arch/irq.c, irq_entry.S): IOAPIC input (GSI) g arrives on IDT
  * vector IRQ_VECTOR_BASE + g through the local APIC; request_irq() routes a GSI to a
- * handler. Interrupt masking and the race-free "sti; hlt" wait. Usable from asm (the
- * vector numbers).
+ * handler. The local APIC timer has its own vector, LOCAL_TIMER_VECTOR. Interrupt masking
+ * and the race-free "sti; hlt" wait. Usable from asm (the vector numbers).
  */
 #ifndef ASM_IRQ_H
 #define ASM_IRQ_H
 
 #define IRQ_VECTOR_BASE		0x20	/* GSI g -> vector 0x20 + g */
 #define NR_IRQS			24	/* IOAPIC inputs: GSIs 0..23 */
+#define LOCAL_TIMER_VECTOR	0xec	/* the local APIC timer (as on Linux) */
 #define SPURIOUS_APIC_VECTOR	0xff	/* the local APIC's spurious vector: no EOI */
 
 #ifndef __ASSEMBLY__
@@ -78,7 +79,9 @@ u64 irq_count(unsigned int gsi);
  * past the hlt instead of onto it. */
 extern u64 irq_hlt_skips;
 
-/* Called by irq_entry.S with the saved frame of device vector regs->vector. */
+/* Called by irq_entry.S with the saved frame of device vector regs->vector, or of
+ * LOCAL_TIMER_VECTOR (then timer_interrupt()). Returning to user mode, it switches tasks
+ * first when a time slice ran out (sched_preempt()). */
 void do_irq(struct pt_regs *regs);
 
 /* Point IDT vector @vector at @handler: an interrupt gate, kernel only (guest/arch/idt.c). */
@@ -90,6 +93,23 @@ void lapic_init(void);
 u32 lapic_id(void);
 /* End of interrupt: the in-service vector may be delivered again. */
 void lapic_eoi(void);
+
+/*
+ * The local APIC timer, one-shot, on LOCAL_TIMER_VECTOR (guest/kernel/timer.c drives it).
+ * lapic_timer_init(): TSC-deadline mode when CPUID.1:ECX[24] says so, else one-shot count
+ * mode (divide by 1) calibrated against the TSC; disarmed. Called by irq_init().
+ */
+void lapic_timer_init(void);
+/* Interrupt once, when the TSC reaches @tsc (at once if it has). Count mode caps a shot at
+ * one second: an earlier interrupt then just finds nothing due. Replaces any earlier shot. */
+void lapic_timer_arm(u64 tsc);
+/* Cancel the armed shot, if any. */
+void lapic_timer_stop(void);
+/* Switch to TSC-deadline (@tsc_deadline) or count mode, disarmed (self-tests cover both;
+ * no kernel timer may be pending); false, and no change, when the CPU lacks TSC-deadline. */
+bool lapic_timer_set_mode(bool tsc_deadline);
+/* True in TSC-deadline mode. */
+bool lapic_timer_tsc_deadline(void);
 
 void ioapic_init(void);
 /* IOAPIC inputs (redirection entries). */
