@@ -145,8 +145,16 @@ size_t ext2_vfs_kread(const struct inode *inode, u64 pos, void *buf, size_t len)
 	return done;
 }
 
+/* A regular file opened to be written (counted in writecount while open). */
+static bool opened_for_write(const struct ext2_inode_info *ei, int flags)
+{
+	return EXT2_ISREG(ei->raw.i_mode) && (flags & O_ACCMODE) != O_RDONLY;
+}
+
 static void ext2_vfs_release(struct file *f)
 {
+	if (opened_for_write(file_ei(f), f->flags))
+		file_ei(f)->writecount--;
 	ext2_iput(file_ei(f));
 	kfree(f->inode);
 }
@@ -157,6 +165,22 @@ static const struct file_operations ext2_vfs_fops = {
 	.seekable = true,
 	.release = ext2_vfs_release,
 };
+
+int deny_write_access(struct file *f)
+{
+	if (!is_ext2_file(f))
+		return 0;
+	if (file_ei(f)->writecount > 0)
+		return -ETXTBSY;
+	file_ei(f)->writecount--;
+	return 0;
+}
+
+void allow_write_access(struct file *f)
+{
+	if (is_ext2_file(f))
+		file_ei(f)->writecount++;
+}
 
 bool is_ext2_file(struct file *f)
 {
@@ -213,6 +237,9 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 	err = -EISDIR;
 	if (EXT2_ISDIR(ei->raw.i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		goto out_iput;
+	err = -ETXTBSY;
+	if (opened_for_write(ei, flags) && ei->writecount < 0)
+		goto out_iput;
 	if ((flags & O_TRUNC) && acc != O_RDONLY) {
 		err = ext2_setsize(ei, 0);
 		if (err)
@@ -235,6 +262,8 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 		goto out_iput;
 	}
 	f->private_data = ei;
+	if (opened_for_write(ei, flags))
+		ei->writecount++;
 	file_ra_state_init(&f->f_ra, &ei->mapping);
 	sync_front(f);
 	*out = f;

@@ -37,6 +37,7 @@ struct binprm {
 	char *filename;			/* the path as given (kmalloc'd) */
 	struct inode *inode;
 	struct file *file;		/* an ext2 program: open while it loads */
+	bool write_denied;		/* deny_write_access(file) holds */
 	struct elf_image img;
 	char *strings;			/* argv strings then envp strings, each NUL-ended */
 	size_t used;			/* bytes of strings */
@@ -375,8 +376,12 @@ static int lookup_binprm(struct binprm *b)
 
 	if (inner) {
 		err = ext2_vfs_open(inner, O_RDONLY, 0, &b->file);
-		if (!err)
-			b->inode = b->file->inode;
+		if (err)
+			return err;
+		b->inode = b->file->inode;
+		/* Nobody may write the file while it runs, nor run it while it is written. */
+		err = deny_write_access(b->file);
+		b->write_denied = !err;
 		return err;
 	}
 	err = path_lookup(NULL, b->filename, &d);
@@ -420,6 +425,24 @@ static int prepare_binprm(struct binprm *b)
 	return err;
 }
 
+void exe_file_put(struct task *t)
+{
+	if (!t->exe_file)
+		return;
+	allow_write_access(t->exe_file);
+	fput(t->exe_file);
+	t->exe_file = NULL;
+}
+
+void exe_file_dup(struct task *child, struct task *parent)
+{
+	child->exe_file = parent->exe_file;
+	if (!child->exe_file)
+		return;
+	get_file(child->exe_file);
+	BUG_ON(deny_write_access(child->exe_file));	/* the parent's denial holds */
+}
+
 /* The point of no return: current becomes the new program. */
 static void exec_commit(struct binprm *b)
 {
@@ -428,6 +451,9 @@ static void exec_commit(struct binprm *b)
 	const char *base = strrchr(b->filename, '/');
 
 	files_close_on_exec(t);
+	exe_file_put(t);
+	t->exe_file = b->file;		/* its reference and write denial move to the task */
+	b->file = NULL;
 	t->mm = b->mm;
 	b->mm = NULL;
 	write_cr3(mm_pgd_phys(t->mm));
@@ -458,6 +484,8 @@ static long do_execve(char *filename, struct arg_src argv, struct arg_src envp,
 		exec_commit(&b);
 	if (b.mm)
 		mmput(b.mm);
+	if (b.file && b.write_denied)
+		allow_write_access(b.file);
 	if (b.file)
 		fput(b.file);
 	if (why)

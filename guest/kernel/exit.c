@@ -39,6 +39,7 @@ void do_exit(int code)
 
 	BUG_ON(t == &init_task);
 	files_close_all(t);
+	exe_file_put(t);
 	if (mm) {
 		/* Off its page tables before they are freed. */
 		t->mm = NULL;

@@ -101,6 +101,7 @@ long do_fork(void)
 		return -ENOMEM;
 	}
 	files_dup(child);
+	exe_file_dup(child, parent);
 	child->sig_blocked = parent->sig_blocked;
 	copy_thread(child, child->stack, current_pt_regs(), NULL, NULL);
 	start_child(child);

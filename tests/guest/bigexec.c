@@ -21,6 +21,9 @@
  *                                 first takes one for most pages
  *        bigexec --enoexec PATH   execve(PATH) must fail with ENOEXEC, and this program
  *                                 goes on (a broken ELF file)
+ *        bigexec --busy PATH      PATH (another program, refusing --bogus) open for
+ *                                 writing cannot run: execve ETXTBSY; closed, it runs
+ * The default run also checks that its own file cannot be opened for writing (ETXTBSY).
  * Prints TAP (but --exit, --check). Runs natively too, where a warm page cache means 0
  * major faults.
  */
@@ -224,10 +227,59 @@ static int test_file_intact(void)
 	return CHECK(nonzero, "the file reads as zeros under the bss") ? TAP_PASS : TAP_FAIL;
 }
 
+/* A running program's file cannot be opened for writing (Linux's deny_write_access). */
+static int test_busy_self(void)
+{
+	int ok = CHECK_ERRNO(open(self, O_WRONLY), -1, ETXTBSY, "open O_WRONLY of the program");
+
+	ok &= CHECK_ERRNO(open(self, O_RDWR | O_TRUNC), -1, ETXTBSY, "open O_RDWR|O_TRUNC");
+	return ok ? TAP_PASS : TAP_FAIL;
+}
+
+static const char *busy_path;
+
+/* execve(busy_path --bogus) in a child: exit 3 for ETXTBSY, 4 for another error, else
+ * the program's own status. */
+static int exec_busy(void)
+{
+	char *const args[] = { (char *)busy_path, "--bogus", NULL };
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		execv(busy_path, args);
+		_exit(errno == ETXTBSY ? 3 : 4);
+	}
+	return waitpid(pid, &status, 0) == pid ? status : -1;
+}
+
+/* A program open for writing cannot run; once closed, it can. */
+static int test_busy_exec(void)
+{
+	int fd = open(busy_path, O_WRONLY), st, ok;
+
+	if (!CHECK(fd >= 0, "open %s for writing: %s", busy_path, strerror(errno)))
+		return TAP_FAIL;
+	st = exec_busy();
+	ok = CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) == 3,
+		   "execve of a file open for writing: child %s, expected exit 3 (ETXTBSY)",
+		   status_str(st));
+	close(fd);
+	st = exec_busy();
+	ok &= CHECK(st != -1 && WIFEXITED(st) && WEXITSTATUS(st) != 3 && WEXITSTATUS(st) != 4,
+		    "execve once closed: child %s, expected the program's own status",
+		    status_str(st));
+	return ok ? TAP_PASS : TAP_FAIL;
+}
+
 static int usage_error(const char *what)
 {
 	fprintf(stderr, "bigexec: %s (usage: bigexec [--ra-kb N | --exit | --check | "
-		"--twice [--cold] | --enoexec PATH])\n", what);
+		"--twice [--cold] | --enoexec PATH | --busy PATH])\n", what);
 	return 2;
 }
 
@@ -237,6 +289,10 @@ int main(int argc, char **argv)
 		{ "the bss reads as zeros, also where it shares a page with data", test_bss },
 		{ "every page of a 24 MiB read-only array, few major faults", test_pages },
 		{ "the program file is intact where exec zeroed the bss", test_file_intact },
+		{ "its own file cannot be opened for writing while it runs", test_busy_self },
+	};
+	static const struct tap_test busy_tests[] = {
+		{ "a program open for writing cannot run (ETXTBSY), closed it can", test_busy_exec },
 	};
 	char *end;
 
@@ -254,6 +310,12 @@ int main(int argc, char **argv)
 		if (argc == 2 || (argc == 3 && !strcmp(argv[2], "--cold")))
 			return twice(argv[0], argc == 3);
 		return usage_error("--twice takes only --cold");
+	}
+	if (argc >= 2 && !strcmp(argv[1], "--busy")) {
+		if (argc != 3)
+			return usage_error("--busy needs one PATH");
+		busy_path = argv[2];
+		return tap_run(busy_tests, 1);
 	}
 	if (argc >= 2 && !strcmp(argv[1], "--enoexec")) {
 		if (argc != 3)

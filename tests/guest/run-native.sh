@@ -123,6 +123,7 @@ usage_test bigexec --bogus
 usage_test bigexec --ra-kb 3
 usage_test bigexec --twice --warm
 usage_test bigexec --enoexec
+usage_test bigexec --busy
 usage_test init --bogus
 echo "1..$n"
 echo "# Totals: pass:$pass fail:$fail xfail:0 xpass:0 skip:$skip error:0"

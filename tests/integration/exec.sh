@@ -13,6 +13,8 @@
 #   - bigexec run twice in one boot: the second run takes no major fault (shared page cache);
 #   - a binary truncated inside a segment, and one whose PT_LOAD offset lies past the end of
 #     the file: exec fails with ENOEXEC and one clear line (as init, and from execve), no panic;
+#   - a running program's file cannot be opened for writing, a file open for writing cannot
+#     be exec'd (ETXTBSY);
 #   - e2fsck -fn is clean on the image afterwards.
 #
 # Where ./vmm cannot run ring 3 here (scripts/kvm-mode.sh says nested), the guest part runs
@@ -173,6 +175,11 @@ boot_root "$MEM" "init=/bigexec initargs=--enoexec,/trunc"
 suite_passed "execve of the truncated binary fails with ENOEXEC, the caller goes on"
 boot_root "$MEM" "init=/bigexec initargs=--enoexec,/badoff"
 suite_passed "execve of the binary with a PT_LOAD past its end fails with ENOEXEC"
+
+# (f) ETXTBSY: a program open for writing cannot run (bigexec as init also checks that its
+# own file cannot be opened for writing, in (a)).
+boot_root "$MEM" "init=/bigexec initargs=--busy,/init"
+suite_passed "execve of a program open for writing: ETXTBSY; once closed it runs"
 
 # (d) The image as the guest left it: checked here, or sent back to the host.
 if [ $emit -eq 1 ]; then

@@ -65,6 +65,8 @@ struct ext2_inode_info {
 	struct ext2_sb_info *sbi;
 	u32 ino;
 	int count;				/* ext2_iget() references */
+	int writecount;				/* > 0: open for writing, < 0: a running
+						 * program's file (Linux's i_writecount) */
 	struct ext2_inode raw;			/* on-disk inode (size: mapping.i_size) */
 	struct address_space mapping;		/* the page cache of a regular file */
 	struct list_head list;			/* on sbi->inodes */

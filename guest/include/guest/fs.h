@@ -145,6 +145,10 @@ void files_dup(struct task *child);
 /* exit: close every descriptor. exec: close the close-on-exec ones. */
 void files_close_all(struct task *t);
 void files_close_on_exec(struct task *t);
+/* The program file a task runs (guest/kernel/exec.c): fork shares it (one more reference
+ * and write denial), exec and exit drop it. */
+void exe_file_dup(struct task *child, struct task *parent);
+void exe_file_put(struct task *t);
 
 /* ---- the console, pipes, the initramfs ---------------------------------------------------- */
 /* Give @t descriptors 0, 1 and 2 on the console (stdin reads end of file). */
@@ -184,5 +188,13 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 int ext2_vfs_unlink(const char *path);
 /* Is @f an open ext2 file? */
 bool is_ext2_file(struct file *f);
+/*
+ * Linux's deny_write_access() / allow_write_access() for the file a process runs: while
+ * any process runs an ext2 file, opening it for writing is -ETXTBSY, and a file open for
+ * writing cannot be run (-ETXTBSY here). Nothing for other files (the initramfs is
+ * read-only).
+ */
+int deny_write_access(struct file *f);
+void allow_write_access(struct file *f);
 
 #endif

@@ -62,6 +62,8 @@ struct task {
 	struct mm_struct *mm;		/* NULL: a kernel task (runs on kernel_pml4) */
 
 	struct file *files[NR_OPEN];	/* the file descriptor table */
+	struct file *exe_file;		/* the program it runs, write-denied; NULL: none or
+					 * the initramfs's (Linux's mm->exe_file) */
 	u64 cloexec;			/* bit fd: close files[fd] at execve */
 
 	int exit_code;			/* wait status (Linux encoding) once a zombie */
