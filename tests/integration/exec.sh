@@ -73,13 +73,7 @@ prepare() {
 	return $rc
 }
 
-emit=0
-case "${1:-}" in
---prepare) prepare; exit ;;
---emit-image) emit=1 ;;
-"") ;;
-*) echo "usage: tests/integration/exec.sh [--prepare | --emit-image]" >&2; exit 2 ;;
-esac
+ext2_args tests/integration/exec.sh "$@"
 if has_e2fsprogs && command -v readelf >/dev/null && [ -x "$BIGEXEC" ]; then
 	prepare || { echo "exec.sh: cannot build $IMG" >&2; exit 1; }
 fi

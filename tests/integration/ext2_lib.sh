@@ -81,3 +81,16 @@ nested_guest_part() {
 	done
 	return 0
 }
+
+# ext2_args SCRIPT [ARG]: the scripts' one optional argument. --prepare runs the caller's
+# prepare() and exits with its status; --emit-image sets emit=1 (the nested guest part);
+# anything else is one usage line and exit 2.
+ext2_args() {
+	emit=0
+	case "${2:-}" in
+	--prepare) prepare; exit ;;
+	--emit-image) emit=1 ;;
+	"") ;;
+	*) echo "usage: $1 [--prepare | --emit-image]" >&2; exit 2 ;;
+	esac
+}

@@ -59,13 +59,7 @@ prepare() {
 	return $rc
 }
 
-emit=0
-case "${1:-}" in
---prepare) prepare; exit ;;
---emit-image) emit=1 ;;
-"") ;;
-*) echo "usage: tests/integration/file.sh [--prepare | --emit-image]" >&2; exit 2 ;;
-esac
+ext2_args tests/integration/file.sh "$@"
 if has_e2fsprogs && command -v cpio >/dev/null; then
 	prepare || { echo "file.sh: cannot build $IMG and $CPIO" >&2; exit 1; }
 fi

@@ -38,13 +38,7 @@ prepare() {
 	return $rc
 }
 
-emit=0
-case "${1:-}" in
---prepare) prepare; exit ;;
---emit-image) emit=1 ;;
-"") ;;
-*) echo "usage: tests/integration/writeback.sh [--prepare | --emit-image]" >&2; exit 2 ;;
-esac
+ext2_args tests/integration/writeback.sh "$@"
 if has_e2fsprogs && command -v cpio >/dev/null; then
 	prepare || { echo "writeback.sh: cannot build $IMG and $CPIO" >&2; exit 1; }
 fi
