@@ -11,9 +11,10 @@
 # whose virtio reads (./vmm -v) follow size / window for readahead_kb=128 and 512; no
 # readahead under MADV_RANDOM. A disk that is not ext2 is left unmounted with one line, and
 # the boot goes on; a block pointer past the disk's end is EIO for read() and SIGBUS for a
-# mapping of that page alone. Without an initramfs the disk is the root, /init comes from it. file_map
-# also runs on images with 1 KiB and 2 KiB blocks. Every image the guest wrote (4K, root, big, 1K,
-# 2K) gets e2fsck -fn afterwards. Prints TAP.
+# mapping of that page alone. A 96 MiB file in a 64 MiB guest is read, mapped and written
+# through a shared mapping. Without an initramfs the disk is the root, /init comes from it.
+# file_map also runs on images with 1 KiB and 2 KiB blocks. Every image the guest wrote (4K,
+# root, big, 1K, 2K) gets e2fsck -fn afterwards. Prints TAP.
 #
 # Where ./vmm cannot run ring 3 here (scripts/kvm-mode.sh says nested), the guest part runs
 # inside tests/nested/run.sh (file.sh --emit-image), which prints the written image (gzip,
