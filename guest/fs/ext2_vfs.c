@@ -187,13 +187,28 @@ bool is_ext2_file(struct file *f)
 	return f->fop == &ext2_vfs_fops;
 }
 
+/* The directory holding @path's last component @last (a pointer into @path): 0 with a
+ * reference in *@dir, or -E*. */
+static int lookup_parent(const char *path, const char *last, struct ext2_inode_info **dir)
+{
+	char *parent = kmalloc(last - path + 1, GFP_KERNEL);
+	int err;
+
+	if (!parent)
+		return -ENOMEM;
+	memcpy(parent, path, last - path);
+	parent[last - path] = '\0';
+	err = ext2_namei(ext2_sbi, parent, dir);
+	kfree(parent);
+	return err;
+}
+
 /* Look up @path (absolute in the filesystem), creating a regular file with @flags O_CREAT. */
 static int lookup_create(const char *path, int flags, unsigned int mode,
 			 struct ext2_inode_info **out)
 {
 	const char *last = strrchr(path, '/') + 1;
 	struct ext2_inode_info *dir;
-	char *parent;
 	int err = ext2_namei(ext2_sbi, path, out);
 
 	if (err == 0 && (flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL)) {
@@ -204,13 +219,7 @@ static int lookup_create(const char *path, int flags, unsigned int mode,
 		return err;
 	if (!*last)
 		return -EISDIR;		/* "dir/" to create */
-	parent = kmalloc(last - path + 1, GFP_KERNEL);
-	if (!parent)
-		return -ENOMEM;
-	memcpy(parent, path, last - path);
-	parent[last - path] = '\0';
-	err = ext2_namei(ext2_sbi, parent, &dir);
-	kfree(parent);
+	err = lookup_parent(path, last, &dir);
 	if (err)
 		return err;
 	err = ext2_create(dir, last, strlen(last), mode & 07777, out);
@@ -277,15 +286,8 @@ int ext2_vfs_unlink(const char *path)
 {
 	const char *last = strrchr(path, '/') + 1;
 	struct ext2_inode_info *dir;
-	char *parent = kmalloc(last - path + 1, GFP_KERNEL);
-	int err;
+	int err = lookup_parent(path, last, &dir);
 
-	if (!parent)
-		return -ENOMEM;
-	memcpy(parent, path, last - path);
-	parent[last - path] = '\0';
-	err = ext2_namei(ext2_sbi, parent, &dir);
-	kfree(parent);
 	if (err)
 		return err;
 	err = *last ? ext2_unlink(dir, last, strlen(last)) : -EISDIR;

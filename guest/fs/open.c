@@ -64,42 +64,32 @@ static int user_path_at(int dirfd, const char __user *upath, struct dentry **out
 	return err;
 }
 
-/* An absolute path under the mounted ext2 (EXT2_MNT): open it there. 1 if it is not one. */
-static long ext2_openat(const char __user *upath, int flags, unsigned int mode)
+/*
+ * Open the user path @upath on the mounted ext2 (EXT2_MNT) if it is an absolute path under
+ * it: 0 with the file in *@f, -E*, or 1 if it is not one.
+ */
+static long ext2_open_user(const char __user *upath, int flags, unsigned int mode,
+			   struct file **f)
 {
 	const char *inner;
-	struct file *f;
 	char *path;
 	long ret = getname(upath, &path);
 
 	if (ret)
 		return ret;
 	inner = ext2_vfs_path(path);
-	ret = 1;
-	if (inner) {
-		ret = ext2_vfs_open(inner, flags, mode, &f);
-		if (!ret) {
-			ret = fd_install(f, 0, flags & O_CLOEXEC);
-			if (ret < 0)
-				fput(f);
-		}
-	}
+	ret = inner ? ext2_vfs_open(inner, flags, mode, f) : 1;
 	kfree(path);
 	return ret;
 }
 
-static long do_openat(int dirfd, const char __user *upath, int flags, unsigned int mode)
+/* Open @upath in the initramfs tree, which is read-only: 0 with the file in *@f, or -E*. */
+static long tree_open(int dirfd, const char __user *upath, int flags, struct file **f)
 {
 	unsigned int acc = flags & O_ACCMODE;
 	struct dentry *d;
 	struct inode *inode;
-	struct file *f;
-	long fd = ext2_openat(upath, flags, mode);
-	int err;
-
-	if (fd != 1)
-		return fd;
-	err = user_path_at(dirfd, upath, &d);
+	int err = user_path_at(dirfd, upath, &d);
 
 	if (err == -ENOENT && (flags & O_CREAT))
 		return -EROFS;		/* the tree is read-only */
@@ -114,10 +104,23 @@ static long do_openat(int dirfd, const char __user *upath, int flags, unsigned i
 		return -EINVAL;
 	if (acc != O_RDONLY || (flags & O_TRUNC))
 		return S_ISDIR(inode->mode) ? -EISDIR : -EROFS;
-	f = file_alloc(inode, inode->fop, flags);
-	if (!f)
+	*f = file_alloc(inode, inode->fop, flags);
+	if (!*f)
 		return -ENOMEM;
-	f->dentry = d;
+	(*f)->dentry = d;
+	return 0;
+}
+
+/* open/openat: on the ext2 for a path under its mount point, else in the initramfs tree. */
+static long do_openat(int dirfd, const char __user *upath, int flags, unsigned int mode)
+{
+	struct file *f;
+	long fd = ext2_open_user(upath, flags, mode, &f);
+
+	if (fd == 1)
+		fd = tree_open(dirfd, upath, flags, &f);
+	if (fd)
+		return fd;
 	fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
 		fput(f);
@@ -155,23 +158,13 @@ static long put_stat(const struct inode *inode, struct stat __user *ubuf)
 /* stat of an absolute path under the mounted ext2: 0 or -E*; 1 if it is not one. */
 static long ext2_stat(const char __user *upath, struct stat __user *ubuf)
 {
-	const char *inner;
 	struct file *f;
-	char *path;
-	long ret = getname(upath, &path);
+	long ret = ext2_open_user(upath, O_RDONLY, 0, &f);
 
 	if (ret)
 		return ret;
-	inner = ext2_vfs_path(path);
-	ret = 1;
-	if (inner) {
-		ret = ext2_vfs_open(inner, O_RDONLY, 0, &f);
-		if (!ret) {
-			ret = put_stat(f->inode, ubuf);
-			fput(f);
-		}
-	}
-	kfree(path);
+	ret = put_stat(f->inode, ubuf);
+	fput(f);
 	return ret;
 }
 

@@ -237,8 +237,29 @@ static int test_stat(void)
 	       CHECK(S_ISREG(b.st_mode), "st_mode %#o: a regular file", b.st_mode);
 }
 
+/* open() gives the lowest free descriptor, whatever it is: here 1, with stdout closed. */
+static int test_lowest_fd(void)
+{
+	int saved, fd1, ok;
+	char c = 0;
+
+	fflush(stdout);
+	saved = dup(1);
+	if (!CHECK(saved >= 0, "dup(1): %s", strerror(errno)))
+		return TAP_FAIL;
+	close(1);
+	fd1 = open(path, O_RDONLY);
+	ok = fd1 == 1 && pread(fd1, &c, 1, 0) == 1;
+	if (fd1 >= 0)
+		close(fd1);
+	dup2(saved, 1);
+	close(saved);
+	return CHECK(ok, "open() with descriptor 1 free gave %d, expected 1, readable", fd1);
+}
+
 static const struct tap_test tests[] = {
 	{ "stat() agrees with fstat()", test_stat },
+	{ "open() with stdout closed gives descriptor 1", test_lowest_fd },
 	{ "bad requests on files: Linux's errors", test_errors },
 	{ "write() then mmap: the mapping sees the file", test_write_then_map },
 	{ "MAP_SHARED store: read() sees it; msync, fsync", test_shared_store_read },
