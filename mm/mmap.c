@@ -113,9 +113,8 @@ static bool range_is_free(struct mm_struct *mm, unsigned long addr, unsigned lon
  * mm->mmap_base (Linux's top-down layout). Walks the VMAs from the top: O(n). Return the
  * address or -ENOMEM.
  */
-static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long hint,
-				       unsigned long len, unsigned long align,
-				       unsigned long align_off)
+static unsigned long unmapped_area(struct mm_struct *mm, unsigned long hint,
+				   unsigned long len, unsigned long align, unsigned long align_off)
 {
 	struct vm_area_struct *next = NULL, *prev = vma_last(mm);
 	unsigned long need = len + align - PAGE_SIZE;	/* room for any misalignment */
@@ -141,14 +140,22 @@ static unsigned long get_unmapped_area(struct mm_struct *mm, unsigned long hint,
 }
 
 /*
- * Where a mapping of @len bytes from file page @pgoff goes best: a file mapping of a PMD or
- * more has its file offset and address agree modulo PMD_SIZE (Linux's
- * thp_get_unmapped_area, which ext4 and others use), so that page tables and fault-around
- * windows line up with the file; anything else only needs page alignment.
+ * Where a mapping of @len bytes (of @file from page @pgoff, or anonymous) goes: a file
+ * mapping of a PMD or more gets its file offset and address equal modulo PMD_SIZE where a
+ * gap has room for that (Linux's thp_get_unmapped_area, which ext4 and others use), so that
+ * page tables and fault-around windows line up with the file; anything else, or when no gap
+ * is large enough, only page alignment. Return the address or -ENOMEM.
  */
-static unsigned long mmap_align(struct file *file, unsigned long len)
+static unsigned long get_unmapped_area(struct mm_struct *mm, struct file *file,
+				       unsigned long hint, unsigned long len, pgoff_t pgoff)
 {
-	return file && len >= PMD_SIZE ? PMD_SIZE : PAGE_SIZE;
+	unsigned long addr = -ENOMEM;
+
+	if (file && len >= PMD_SIZE)
+		addr = unmapped_area(mm, hint, len, PMD_SIZE, pgoff << PAGE_SHIFT);
+	if (IS_ERR_VALUE(addr))
+		addr = unmapped_area(mm, hint, len, PAGE_SIZE, 0);
+	return addr;
 }
 
 /* Map [addr, addr + len) with @vm_flags (of @file from page @pgoff, or anonymous memory),
@@ -220,8 +227,7 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file, unsigned long add
 		if ((flags & MAP_FIXED_NOREPLACE) && find_vma_intersection(mm, addr, addr + len))
 			return -EEXIST;
 	} else {
-		addr = get_unmapped_area(mm, addr, len, mmap_align(file, len),
-					 file ? pgoff << PAGE_SHIFT : 0);
+		addr = get_unmapped_area(mm, file, addr, len, pgoff);
 		if (IS_ERR_VALUE(addr))
 			return addr;
 	}

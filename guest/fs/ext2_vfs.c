@@ -76,14 +76,25 @@ int ext2_vfs_sync(void)
 	return err;
 }
 
-const char *ext2_vfs_path(const char *path)
+const char *ext2_vfs_path(int dirfd, const char *path)
 {
 	size_t n = strlen(ext2_mnt);
 
-	if (!ext2_sbi || path[0] != '/' || strncmp(path, ext2_mnt, n) ||
-	    (path[n] && path[n] != '/'))
+	if (!ext2_sbi)
+		return NULL;
+	if (path[0] != '/')
+		return dirfd == AT_FDCWD && !n ? path : NULL;
+	if (strncmp(path, ext2_mnt, n) || (path[n] && path[n] != '/'))
 		return NULL;
 	return path[n] ? path + n : "/";
+}
+
+/* The last component of @path (after its last '/', or all of it). */
+static const char *last_component(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
 }
 
 static struct ext2_inode_info *file_ei(struct file *f)
@@ -207,7 +218,7 @@ static int lookup_parent(const char *path, const char *last, struct ext2_inode_i
 static int lookup_create(const char *path, int flags, unsigned int mode,
 			 struct ext2_inode_info **out)
 {
-	const char *last = strrchr(path, '/') + 1;
+	const char *last = last_component(path);
 	struct ext2_inode_info *dir;
 	int err = ext2_namei(ext2_sbi, path, out);
 
@@ -233,6 +244,7 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 	struct ext2_inode_info *ei;
 	struct inode *front;
 	struct file *f;
+	bool writer, trunc;
 	int err;
 
 	if (acc == 3)
@@ -240,24 +252,31 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 	err = lookup_create(path, flags, mode, &ei);
 	if (err)
 		return err;
+	writer = opened_for_write(ei, flags);		/* write access held while open */
+	trunc = (flags & O_TRUNC) && EXT2_ISREG(ei->raw.i_mode);	/* also O_RDONLY, as Linux */
 	err = -ENOTDIR;
 	if ((flags & O_DIRECTORY) && !EXT2_ISDIR(ei->raw.i_mode))
 		goto out_iput;
 	err = -EISDIR;
 	if (EXT2_ISDIR(ei->raw.i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		goto out_iput;
+	/* Linux's get_write_access(), taken before anything that sleeps: no exec slips in. */
 	err = -ETXTBSY;
-	if (opened_for_write(ei, flags) && ei->writecount < 0)
+	if ((writer || trunc) && ei->writecount < 0)
 		goto out_iput;
-	if ((flags & O_TRUNC) && acc != O_RDONLY) {
+	if (writer || trunc)
+		ei->writecount++;
+	if (trunc) {
 		err = ext2_setsize(ei, 0);
+		if (!writer)
+			ei->writecount--;	/* O_RDONLY: only for the truncation */
 		if (err)
-			goto out_iput;
+			goto out_put_write;
 	}
 	err = -ENOMEM;
 	front = kzalloc(sizeof(*front), GFP_KERNEL);
 	if (!front)
-		goto out_iput;
+		goto out_put_write;
 	front->ino = ei->ino;
 	front->mode = ext2_mode(ei);
 	front->nlink = ei->raw.i_links_count;
@@ -268,15 +287,16 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 	f = file_alloc(front, &ext2_vfs_fops, flags);
 	if (!f) {
 		kfree(front);
-		goto out_iput;
+		goto out_put_write;
 	}
-	f->private_data = ei;
-	if (opened_for_write(ei, flags))
-		ei->writecount++;
+	f->private_data = ei;		/* ext2_vfs_release() drops the write access */
 	file_ra_state_init(&f->f_ra, &ei->mapping);
 	sync_front(f);
 	*out = f;
 	return 0;
+out_put_write:
+	if (writer)
+		ei->writecount--;
 out_iput:
 	ext2_iput(ei);
 	return err;
@@ -284,7 +304,7 @@ out_iput:
 
 int ext2_vfs_unlink(const char *path)
 {
-	const char *last = strrchr(path, '/') + 1;
+	const char *last = last_component(path);
 	struct ext2_inode_info *dir;
 	int err = lookup_parent(path, last, &dir);
 

@@ -79,6 +79,16 @@ static void fd_set(int fd, struct file *f, bool cloexec)
 		t->cloexec &= ~(1ULL << fd);
 }
 
+int get_unused_fd(void)
+{
+	int fd;
+
+	for (fd = 0; fd < NR_OPEN; fd++)
+		if (!current->files[fd])
+			return fd;
+	return -EMFILE;
+}
+
 int fd_install(struct file *f, int min, bool cloexec)
 {
 	int fd;

@@ -65,10 +65,10 @@ static int user_path_at(int dirfd, const char __user *upath, struct dentry **out
 }
 
 /*
- * Open the user path @upath on the mounted ext2 (EXT2_MNT) if it is an absolute path under
- * it: 0 with the file in *@f, -E*, or 1 if it is not one.
+ * Open the user path @upath (relative to @dirfd) on the mounted ext2 if it is a path there
+ * (ext2_vfs_path()): 0 with the file in *@f, -E*, or 1 if it is not one.
  */
-static long ext2_open_user(const char __user *upath, int flags, unsigned int mode,
+static long ext2_open_user(int dirfd, const char __user *upath, int flags, unsigned int mode,
 			   struct file **f)
 {
 	const char *inner;
@@ -77,7 +77,7 @@ static long ext2_open_user(const char __user *upath, int flags, unsigned int mod
 
 	if (ret)
 		return ret;
-	inner = ext2_vfs_path(path);
+	inner = ext2_vfs_path(dirfd, path);
 	ret = inner ? ext2_vfs_open(inner, flags, mode, f) : 1;
 	kfree(path);
 	return ret;
@@ -111,19 +111,25 @@ static long tree_open(int dirfd, const char __user *upath, int flags, struct fil
 	return 0;
 }
 
-/* open/openat: on the ext2 for a path under its mount point, else in the initramfs tree. */
+/*
+ * open/openat: on the ext2 for a path there, else in the initramfs tree. The descriptor is
+ * found first, as Linux does, so that -EMFILE comes before O_CREAT or O_TRUNC changed the
+ * file; it stays free while the open sleeps (no other task shares this table).
+ */
 static long do_openat(int dirfd, const char __user *upath, int flags, unsigned int mode)
 {
 	struct file *f;
-	long fd = ext2_open_user(upath, flags, mode, &f);
+	int fd = get_unused_fd();
+	long err;
 
-	if (fd == 1)
-		fd = tree_open(dirfd, upath, flags, &f);
-	if (fd)
-		return fd;
-	fd = fd_install(f, 0, flags & O_CLOEXEC);
 	if (fd < 0)
-		fput(f);
+		return fd;
+	err = ext2_open_user(dirfd, upath, flags, mode, &f);
+	if (err == 1)
+		err = tree_open(dirfd, upath, flags, &f);
+	if (err)
+		return err;
+	BUG_ON(fd_install(f, fd, flags & O_CLOEXEC) != fd);
 	return fd;
 }
 
@@ -155,11 +161,11 @@ static long put_stat(const struct inode *inode, struct stat __user *ubuf)
 	return copy_to_user(ubuf, &st, sizeof(st)) ? -EFAULT : 0;
 }
 
-/* stat of an absolute path under the mounted ext2: 0 or -E*; 1 if it is not one. */
-static long ext2_stat(const char __user *upath, struct stat __user *ubuf)
+/* stat of a path on the mounted ext2: 0 or -E*; 1 if it is not one. */
+static long ext2_stat(int dirfd, const char __user *upath, struct stat __user *ubuf)
 {
 	struct file *f;
-	long ret = ext2_open_user(upath, O_RDONLY, 0, &f);
+	long ret = ext2_open_user(dirfd, upath, O_RDONLY, 0, &f);
 
 	if (ret)
 		return ret;
@@ -193,7 +199,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct stat _
 			return -EBADF;
 		return put_stat(f->inode, ubuf);
 	}
-	err = ext2_stat(path, ubuf);
+	err = ext2_stat(dirfd, path, ubuf);
 	if (err != 1)
 		return err;
 	err = user_path_at(dirfd, path, &d);
@@ -204,7 +210,7 @@ SYSCALL_DEFINE4(newfstatat, int, dirfd, const char __user *, path, struct stat _
 static long do_stat(const char __user *path, struct stat __user *ubuf)
 {
 	struct dentry *d;
-	long err = ext2_stat(path, ubuf);
+	long err = ext2_stat(AT_FDCWD, path, ubuf);
 
 	if (err != 1)
 		return err;
@@ -234,7 +240,7 @@ static long do_unlinkat(int dirfd, const char __user *upath, int flags)
 	err = getname(upath, &path);
 	if (err)
 		return err;
-	inner = ext2_vfs_path(path);
+	inner = ext2_vfs_path(dirfd, path);
 	if (inner) {
 		err = ext2_vfs_unlink(inner);
 	} else {

@@ -370,18 +370,14 @@ static int setup_stack(struct binprm *b)
 /* Find the program: in the initramfs tree, or open on the mounted ext2. */
 static int lookup_binprm(struct binprm *b)
 {
-	const char *inner = ext2_vfs_path(b->filename);
+	const char *inner = ext2_vfs_path(AT_FDCWD, b->filename);
 	struct dentry *d;
 	int err;
 
 	if (inner) {
 		err = ext2_vfs_open(inner, O_RDONLY, 0, &b->file);
-		if (err)
-			return err;
-		b->inode = b->file->inode;
-		/* Nobody may write the file while it runs, nor run it while it is written. */
-		err = deny_write_access(b->file);
-		b->write_denied = !err;
+		if (!err)
+			b->inode = b->file->inode;
 		return err;
 	}
 	err = path_lookup(NULL, b->filename, &d);
@@ -403,6 +399,13 @@ static int prepare_binprm(struct binprm *b)
 	inode = b->inode;
 	if (!S_ISREG(inode->mode) || !(inode->mode & S_IXUGO))
 		return -EACCES;
+	/* Nobody may write the file while it runs, nor run it while it is written. */
+	if (b->file) {
+		err = deny_write_access(b->file);
+		if (err)
+			return err;
+		b->write_denied = true;
+	}
 	if (!inode->size)
 		return -ENOEXEC;
 	len = MIN(inode->size, PAGE_SIZE);

@@ -257,9 +257,58 @@ static int test_lowest_fd(void)
 	return CHECK(ok, "open() with descriptor 1 free gave %d, expected 1, readable", fd1);
 }
 
+/*
+ * open() as Linux: with the descriptor table full it fails with EMFILE before O_TRUNC or
+ * O_CREAT touched anything; O_RDONLY|O_TRUNC truncates; a relative name is found from the
+ * working directory (/ here: checked when the file is in /, as in the guest's ext2 root).
+ */
+static int test_open_semantics(void)
+{
+	char name[PATH_MAX + 8], cwd[PATH_MAX];
+	int fds[256], n = 0, f, ok;
+	struct rlimit old, lim;
+	struct stat st;
+
+	if (!fill_file(PAGE_SIZE, 7))
+		return TAP_FAIL;
+	snprintf(name, sizeof(name), "%s.new", path);
+	/* A small table natively too (the guest's has 64 descriptors; it has no setrlimit). */
+	getrlimit(RLIMIT_NOFILE, &old);
+	lim = old;
+	lim.rlim_cur = 64;
+	setrlimit(RLIMIT_NOFILE, &lim);
+	while (n < (int)ARRAY_SIZE(fds) && (fds[n] = dup(0)) >= 0)
+		n++;
+	ok = CHECK(n < (int)ARRAY_SIZE(fds) && errno == EMFILE, "dup until EMFILE: %d dups", n);
+	ok &= CHECK_ERRNO(open(path, O_WRONLY | O_TRUNC), -1, EMFILE, "O_TRUNC, table full");
+	ok &= CHECK_ERRNO(open(name, O_RDWR | O_CREAT, 0644), -1, EMFILE, "O_CREAT, table full");
+	while (n)
+		close(fds[--n]);
+	setrlimit(RLIMIT_NOFILE, &old);
+	ok &= CHECK(!stat(path, &st) && st.st_size == (off_t)PAGE_SIZE,
+		    "the file after a failed O_TRUNC: size %lld, expected %lu",
+		    (long long)st.st_size, PAGE_SIZE);
+	ok &= CHECK_ERRNO(stat(name, &st), -1, ENOENT, "the file a failed O_CREAT named");
+	unlink(name);
+	f = open(path, O_RDONLY | O_TRUNC);
+	ok &= CHECK(f >= 0 && !fstat(f, &st) && st.st_size == 0,
+		    "O_RDONLY|O_TRUNC: fd %d, size %lld, expected 0", f, (long long)st.st_size);
+	if (f >= 0)
+		close(f);
+	if (strchr(path, '/') == strrchr(path, '/') && path[0] == '/' && getcwd(cwd, sizeof(cwd)) &&
+	    !strcmp(cwd, "/")) {
+		f = open(path + 1, O_RDONLY);
+		ok &= CHECK(f >= 0, "open(\"%s\") relative to /: %s", path + 1, strerror(errno));
+		if (f >= 0)
+			close(f);
+	}
+	return ok;
+}
+
 static const struct tap_test tests[] = {
 	{ "stat() agrees with fstat()", test_stat },
 	{ "open() with stdout closed gives descriptor 1", test_lowest_fd },
+	{ "open(): EMFILE before O_TRUNC/O_CREAT, O_RDONLY|O_TRUNC, relative", test_open_semantics },
 	{ "bad requests on files: Linux's errors", test_errors },
 	{ "write() then mmap: the mapping sees the file", test_write_then_map },
 	{ "MAP_SHARED store: read() sees it; msync, fsync", test_shared_store_read },

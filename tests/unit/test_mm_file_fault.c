@@ -448,7 +448,7 @@ static bool test_mmap_checks(void)
  * address equal modulo PMD_SIZE (fault-around windows then line up with the file). */
 static bool test_mmap_alignment(void)
 {
-	unsigned long a, b, c;
+	unsigned long a, b, c, lo, hole;
 
 	ft_setup(8 * PAGE_SIZE);
 	a = do_mmap(ft.mm, ft.file, 0, PMD_SIZE, RO, MAP_SHARED, 3);
@@ -458,6 +458,15 @@ static bool test_mmap_alignment(void)
 	/* Smaller: the highest free pages, wherever that puts the offset (here not aligned). */
 	c = do_mmap(ft.mm, ft.file, 0, 5 * PAGE_SIZE, RO, MAP_PRIVATE, 1);
 	CHECKF(!IS_ERR_VALUE(c) && (c - PAGE_SIZE) % PMD_SIZE != 0, "small mapping at %#lx", c);
+	CHECK(validate_mm(ft.mm) == 0);
+	/* The only free 2 MiB starts at an odd MiB: used anyway, unaligned (no -ENOMEM). */
+	lo = ft.mm->mmap_min_addr;
+	hole = ALIGN_DOWN(ft.mm->mmap_base / 2, PMD_SIZE) + PMD_SIZE / 2;
+	CHECK(do_mmap(ft.mm, NULL, lo, hole - lo, RO, PRIVATE | MAP_ANONYMOUS, 0) == lo);
+	CHECK(do_mmap(ft.mm, NULL, hole + PMD_SIZE, ft.mm->mmap_base - hole - PMD_SIZE, RO,
+		      PRIVATE | MAP_ANONYMOUS, 0) == hole + PMD_SIZE);
+	c = do_mmap(ft.mm, ft.file, 0, PMD_SIZE, RO, MAP_SHARED, 0);
+	CHECKF(c == hole, "2 MiB file mapping in the only 2 MiB hole: %#lx, want %#lx", c, hole);
 	CHECK(validate_mm(ft.mm) == 0);
 	return ft_teardown();
 }

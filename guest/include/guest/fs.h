@@ -136,6 +136,8 @@ void get_file(struct file *f);
 void fput(struct file *f);
 /* current's file at descriptor @fd (borrowed: valid until current closes it), or NULL. */
 struct file *fget(int fd);
+/* The lowest free descriptor of current, or -EMFILE. */
+int get_unused_fd(void);
 /* Give @f (its reference) the lowest free descriptor >= @min: the fd, or -EMFILE. */
 int fd_install(struct file *f, int min, bool cloexec);
 /* Close @fd of current: 0 or -EBADF. */
@@ -179,8 +181,12 @@ int ext2_vfs_sync(void);
  * (busy). 0 or -EIO.
  */
 int ext2_vfs_umount(void);
-/* @path (absolute) inside the mounted ext2: the path within it ("/..."), or NULL. */
-const char *ext2_vfs_path(const char *path);
+/*
+ * @path, relative to @dirfd, inside the mounted ext2: the path within it, or NULL. An
+ * absolute path under the mount point; a relative one with AT_FDCWD when the ext2 is the
+ * root (every task's working directory is /: there is no chdir).
+ */
+const char *ext2_vfs_path(int dirfd, const char *path);
 /* open() of @path within the ext2 (O_CREAT, O_EXCL, O_TRUNC, O_DIRECTORY): 0 with *@out a
  * new file of one reference, or -ENOENT, -EEXIST, -EISDIR, -ENOTDIR, -EROFS, -ENOSPC, -EIO. */
 int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **out);
