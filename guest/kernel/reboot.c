@@ -3,6 +3,7 @@
  * reboot(2), as Linux's kernel/reboot.c: the magic numbers are checked, and
  * LINUX_REBOOT_CMD_POWER_OFF powers off WITHOUT syncing (a program that wants its data on
  * the disk calls sync/fsync first, as on Linux). I/O already in flight is let finish.
+ * HALT and RESTART end the VM the same way; CAD_ON and CAD_OFF succeed and do nothing.
  */
 #include <kern/errno.h>
 #include <kern/printk.h>
@@ -16,6 +17,10 @@
 #define LINUX_REBOOT_MAGIC2B		369367448U
 #define LINUX_REBOOT_MAGIC2C		537993216U
 #define LINUX_REBOOT_CMD_POWER_OFF	0x4321fedcU
+#define LINUX_REBOOT_CMD_HALT		0xcdef0123U
+#define LINUX_REBOOT_CMD_RESTART	0x01234567U
+#define LINUX_REBOOT_CMD_CAD_ON		0x89abcdefU
+#define LINUX_REBOOT_CMD_CAD_OFF	0x00000000U
 
 void kernel_power_off(void)
 {
@@ -34,7 +39,15 @@ SYSCALL_DEFINE4(reboot, int, magic1, int, magic2, unsigned int, cmd,
 	     (unsigned int)magic2 != LINUX_REBOOT_MAGIC2B &&
 	     (unsigned int)magic2 != LINUX_REBOOT_MAGIC2C))
 		return -EINVAL;
-	if (cmd != LINUX_REBOOT_CMD_POWER_OFF)
+	switch (cmd) {
+	case LINUX_REBOOT_CMD_CAD_ON:
+	case LINUX_REBOOT_CMD_CAD_OFF:
+		return 0;		/* no Ctrl-Alt-Del here: nothing to turn on or off */
+	case LINUX_REBOOT_CMD_POWER_OFF:
+	case LINUX_REBOOT_CMD_HALT:	/* a VM that stops: the same as powering off */
+	case LINUX_REBOOT_CMD_RESTART:	/* the VMM has no reset: the VM ends */
+		kernel_power_off();
+	default:
 		return -EINVAL;
-	kernel_power_off();
+	}
 }

@@ -42,7 +42,7 @@ u64 ns_to_tsc(u64 ns)
 {
 	u64 khz = tsc_khz(), ms = ns / NSEC_PER_MSEC, rest = ns % NSEC_PER_MSEC;
 
-	if (ms > (UINT64_MAX - NSEC_PER_MSEC) / khz)
+	if (ms > (UINT64_MAX - khz) / khz)	/* the rounded-up rest adds up to khz */
 		return UINT64_MAX;
 	/* tsc = ceil(ns * khz / 10^6): tsc_to_ns() of the result is never below @ns. */
 	return ms * khz + (rest * khz + NSEC_PER_MSEC - 1) / NSEC_PER_MSEC;
@@ -75,6 +75,7 @@ static long clock_ns(int clock, u64 *ns)
 	switch (clock) {
 	case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW:
 	case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
+	case CLOCK_TAI:
 		*ns = tsc_to_ns(arch_rdtsc());
 		return 0;
 	case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
@@ -193,7 +194,7 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clock, int, flags, const struct timespec _
 	long err;
 
 	switch (clock) {
-	case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME:
+	case CLOCK_REALTIME: case CLOCK_MONOTONIC: case CLOCK_BOOTTIME: case CLOCK_TAI:
 		break;
 	case CLOCK_MONOTONIC_RAW: case CLOCK_REALTIME_COARSE: case CLOCK_MONOTONIC_COARSE:
 	case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:

@@ -149,5 +149,14 @@ int selftest_ns_to_tsc(void)
 		ST_ASSERT(!tsc || tsc == UINT64_MAX || tsc_to_ns(tsc - 1) < ns[i]);
 	}
 	ST_ASSERT_EQ(ns_to_tsc(UINT64_MAX), UINT64_MAX);
+	/* Around the last whole millisecond that fits: saturates, never wraps to a small TSC. */
+	for (i = 0; i < 3; i++) {
+		u64 khz = tsc_khz(), ms = (UINT64_MAX - khz) / khz - 1 + i, tsc;
+
+		if (ms > (UINT64_MAX - 999999) / NSEC_PER_MSEC)
+			break;
+		tsc = ns_to_tsc(ms * NSEC_PER_MSEC + 999999);
+		ST_ASSERT(tsc == UINT64_MAX || tsc >= ms * khz);
+	}
 	return SELFTEST_PASS;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Sleeping: nanosleep(2) and clock_nanosleep(2) on CLOCK_REALTIME, MONOTONIC and BOOTTIME
+ * Sleeping: nanosleep(2) and clock_nanosleep(2) on CLOCK_REALTIME, MONOTONIC, BOOTTIME, TAI
  * sleep at least the time asked (measured on the same clock: a lower bound, never an
  * upper one), an absolute time in the past returns at once, a child sleeps while its
  * parent waits for it, and bad arguments fail with EINVAL, EOPNOTSUPP or EFAULT.
@@ -59,7 +59,8 @@ static int test_nanosleep(void)
 
 static int test_clock_nanosleep_relative(void)
 {
-	static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME };
+	static const clockid_t clocks[] = { CLOCK_REALTIME, CLOCK_MONOTONIC, CLOCK_BOOTTIME,
+					    CLOCK_TAI };
 	struct timespec req = ns_to_ts(SLEEP_NS);
 	int ok = 1;
 

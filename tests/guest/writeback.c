@@ -55,10 +55,14 @@ static int test_reboot_refuses(void)
 	int e2 = errno;
 	long r3 = syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, 0x12345678, NULL);
 	int e3 = errno;
+	/* What init programs do at start (sysvinit, busybox): turn Ctrl-Alt-Del off. */
+	long r4 = syscall(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, RB_DISABLE_CAD, NULL);
+	int e4 = errno;
 
 	return CHECK(r1 == -1 && e1 == EINVAL, "bad magic2: %ld (%s)", r1, strerror(e1)) &
 	       CHECK(r2 == -1 && e2 == EINVAL, "bad magic1: %ld (%s)", r2, strerror(e2)) &
-	       CHECK(r3 == -1 && e3 == EINVAL, "bad command: %ld (%s)", r3, strerror(e3));
+	       CHECK(r3 == -1 && e3 == EINVAL, "bad command: %ld (%s)", r3, strerror(e3)) &
+	       CHECK(r4 == 0, "RB_DISABLE_CAD: %ld (%s), expected 0", r4, strerror(e4));
 }
 
 /* The file is WB_BYTES long, a hole, and the pattern goes in through a shared mapping. */

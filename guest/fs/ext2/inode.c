@@ -278,9 +278,19 @@ int ext2_get_block(struct ext2_inode_info *ei, u64 iblock, bool create, u32 *pbl
 			err = ext2_alloc_block(ei, k < depth - 1, &nr);
 			if (err)
 				goto out;
-			*slot = nr;
-			if (bh.page)
-				ext2_bdirty(sbi, &bh);
+			if (*slot) {
+				/*
+				 * Another task (the flusher, a writer) filled the slot while
+				 * this one slept in the allocation: keep its block.
+				 */
+				ext2_free_block(sbi, nr);
+				ei->raw.i_blocks -= ext2_sectors_per_block(sbi);
+				nr = *slot;
+			} else {
+				*slot = nr;
+				if (bh.page)
+					ext2_bdirty(sbi, &bh);
+			}
 			inode_dirty = true;	/* i_blocks, and maybe i_block[] */
 		} else if (!ext2_data_block_ok(sbi, nr)) {
 			err = EXT2_ERROR(sbi, "inode %u: block pointer %u out of range", ei->ino,
