@@ -12,6 +12,8 @@
  *        writeback --synced-poweroff PATH  the pattern through MAP_SHARED + msync(MS_SYNC),
  *                  then more stores without sync, and power off at once (before any expiry)
  *        writeback --verify PATH           PATH holds exactly the pattern (host check)
+ *        writeback --outlive DIR           (as init) leave a child creating and writing files
+ *                  in DIR and exit at once: the kernel unmounts while the child runs
  * In the guest PATH is on the ext2 disk with short dirty_*_centisecs (tests/integration/
  * writeback.sh). Natively the flusher's expiry is 30 s (vm.dirty_expire_centisecs) and
  * power-off is not ours to take: the bare run only reports a skip.
@@ -173,7 +175,8 @@ static int synced_poweroff(void)
 static int usage(const char *why)
 {
 	fprintf(stderr, "writeback: %s (usage: writeback [--poweroff] --bound-ms N PATH | "
-		"writeback --synced-poweroff PATH | writeback --verify PATH)\n", why);
+		"writeback --synced-poweroff PATH | writeback --verify PATH | "
+		"writeback --outlive DIR)\n", why);
 	return 2;
 }
 
@@ -185,6 +188,51 @@ static int open_file(const char *path, int flags)
 	return fd;
 }
 
+/* A child that outlives its parent (init): files created and written in @dir, forever. */
+static int outlive(const char *dir)
+{
+	static char buf[8192];
+	struct timespec ts = { 0, 200000 };
+	char name[PATH_MAX];
+	pid_t pid;
+	int f, i;
+
+	memset(buf, 0x5a, sizeof(buf));
+	/* Dirty data first: the unmount's writeback then sleeps long enough for the child. */
+	snprintf(name, sizeof(name), "%s/outlive.dat", dir);
+	f = open(name, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	for (i = 0; f >= 0 && i < 8; i++)
+		if (write(f, buf, sizeof(buf)) != (ssize_t)sizeof(buf))
+			break;
+	if (f < 0 || i < 8) {
+		fprintf(stderr, "writeback: %s: %s\n", name, strerror(errno));
+		return 1;
+	}
+	close(f);
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0) {
+		fprintf(stderr, "writeback: fork: %s\n", strerror(errno));
+		return 1;
+	}
+	if (pid) {
+		printf("writeback: child %d left running\n", pid);
+		fflush(stdout);
+		return 0;		/* init exits: the kernel unmounts under the child */
+	}
+	for (i = 0;; i++) {
+		nanosleep(&ts, NULL);
+		snprintf(name, sizeof(name), "%s/outlive%d", dir, i);
+		f = open(name, O_CREAT | O_RDWR, 0644);
+		if (f >= 0) {
+			if (write(f, buf, sizeof(buf)) < 0)
+				break;
+			close(f);
+		}
+	}
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int poweroff = 0, i = 1, ret;
@@ -192,6 +240,11 @@ int main(int argc, char **argv)
 
 	if (argc == 1)
 		return tap_run(native_tests, ARRAY_SIZE(native_tests));
+	if (!strcmp(argv[1], "--outlive")) {
+		if (argc != 3)
+			return usage("--outlive takes one DIR");
+		return outlive(argv[2]);
+	}
 	if (!strcmp(argv[1], "--verify") || !strcmp(argv[1], "--synced-poweroff")) {
 		if (argc != 3)
 			return usage("bad arguments");

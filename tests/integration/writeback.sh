@@ -124,12 +124,19 @@ host_checks() {
 	fi
 	fsck_silent "power-off after msync: e2fsck -fn has nothing to fix" "$T/synced.img"
 	fsck_silent "allocation racing the flusher: e2fsck -fn has nothing to fix" "$T/race.img"
+	if [ -f "$T/outlive.img" ]; then
+		fsck_silent "unmounted under a running task: e2fsck -fn has nothing to fix" \
+			"$T/outlive.img"
+	else
+		tap_skip "unmounted under a running task: e2fsck -fn" "the unmount was busy"
+	fi
 	usage_refused --bogus
 	usage_refused --bound-ms 0 /x
 	usage_refused --bound-ms 12x /x
 	usage_refused --poweroff /x
 	usage_refused --verify
 	usage_refused --bound-ms 10 a b
+	usage_refused --outlive
 }
 
 base_count=0
@@ -187,9 +194,22 @@ boot "$T/race.img" "dirty_writeback_centisecs=10 dirty_expire_centisecs=10 init=
 initargs=/mnt" --initrd "$CPIO"
 suite_passed "stores and writes racing the flusher for one indirect block: all read back"
 
+# 6. init exits while a child it left creates and writes files: the unmount refuses new
+# inodes, then either finds none held (unmounted cleanly: e2fsck must agree) or is busy
+# (synced, stays mounted); never an ext2 error from a task using freed inodes.
+cp "$IMG" "$T/outlive.img"
+boot "$T/outlive.img" "initargs=--outlive,/mnt" --initrd "$CPIO"
+grep -e "^ext2: disk unmounted" -e "^ext2: umount" "$T/out" | sed 's/^/# /'
+tap_check "init exits, a child still writing: exit 0, no ext2 error, unmounted or busy" \
+	sh -c "[ $rc -eq 0 ] && grep -q -e '^ext2: disk unmounted cleanly$' \
+	       -e '^ext2: umount: busy: syncing instead$' '$T/out' &&
+	       ! grep '^ext2: ' '$T/out' | grep -v -e '^ext2: disk ' -e '^ext2: umount: busy' |
+	       grep -q ."
+grep -q "^ext2: disk unmounted cleanly$" "$T/out" || rm -f "$T/outlive.img"
+
 if [ $emit -eq 1 ]; then
-	for i in poweroff exit synced race; do
-		emit_image $i.img "$T/$i.img"
+	for i in poweroff exit synced race outlive; do
+		[ -f "$T/$i.img" ] && emit_image $i.img "$T/$i.img"
 	done
 else
 	host_checks

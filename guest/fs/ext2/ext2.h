@@ -46,6 +46,7 @@ struct ext2_sb_info {
 	struct bdi_writeback wb;
 	struct ext2_super_block es;		/* the superblock, written with bd_mapping */
 	u16 mount_state;			/* s_state found at mount, | ERROR_FS on errors */
+	bool closing;				/* unmounting: ext2_iget() refuses (-EIO) */
 	struct ext2_group_desc *gd;		/* every group descriptor */
 	unsigned int blocksize, blocksize_bits;
 	unsigned int inode_size, inodes_per_block;
@@ -99,8 +100,10 @@ int ext2_mount(struct block_device *bdev, unsigned int flags, struct ext2_sb_inf
 int ext2_sync_fs(struct ext2_sb_info *sbi);
 /*
  * Sync, restore s_state as found at mount (EXT2_VALID_FS, plus EXT2_ERROR_FS if errors
- * were found), write the superblock, wait for the I/O, and free everything. -EBUSY (nothing
- * done) if an inode is in use; else 0 or the sync's -EIO (freed all the same).
+ * were found), write the superblock, wait for the I/O, and free everything. New inode
+ * references are refused from the start (ext2_iget: -EIO). If an inode is still in use
+ * after the sync: -EBUSY (or the sync's -EIO), synced but still mounted and usable; else 0
+ * or the sync's -EIO (freed all the same).
  */
 int ext2_umount(struct ext2_sb_info *sbi);
 /* Free and used counts as the superblock keeps them (statfs). */

@@ -75,6 +75,8 @@ int ext2_iget(struct ext2_sb_info *sbi, u32 ino, struct ext2_inode_info **out)
 
 	if (ino < 1 || ino > sbi->inodes_count)
 		return -EINVAL;
+	if (sbi->closing)
+		return -EIO;		/* ext2_umount() is under way: no new references */
 	list_for_each_entry(ei, &sbi->inodes, list) {
 		if (ei->ino == ino) {
 			ei->count++;

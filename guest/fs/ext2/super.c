@@ -313,10 +313,19 @@ int ext2_umount(struct ext2_sb_info *sbi)
 	struct ext2_inode_info *ei, *next;
 	int err, e;
 
-	list_for_each_entry(ei, &sbi->inodes, list)
-		if (ei->count)
-			return -EBUSY;
+	/*
+	 * Writing back sleeps, and other tasks (ones that outlived init) run meanwhile: from
+	 * here on they get no new inode, so once none is held nobody touches the filesystem
+	 * while the rest sleeps, and the inodes can be freed.
+	 */
+	sbi->closing = true;
 	err = ext2_sync_fs(sbi);
+	list_for_each_entry(ei, &sbi->inodes, list) {
+		if (ei->count) {
+			sbi->closing = false;
+			return err ? err : -EBUSY;
+		}
+	}
 	if (!sbi->rdonly) {		/* Linux's ext2_put_super() */
 		sbi->es.s_state = sbi->mount_state;
 		e = ext2_commit_super(sbi);
