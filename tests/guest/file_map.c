@@ -290,11 +290,14 @@ static int test_open_semantics(void)
 		    (long long)st.st_size, PAGE_SIZE);
 	ok &= CHECK_ERRNO(stat(name, &st), -1, ENOENT, "the file a failed O_CREAT named");
 	unlink(name);
+	if (!fill_file(PAGE_SIZE, 7))
+		return TAP_FAIL;
 	f = open(path, O_RDONLY | O_TRUNC);
 	ok &= CHECK(f >= 0 && !fstat(f, &st) && st.st_size == 0,
 		    "O_RDONLY|O_TRUNC: fd %d, size %lld, expected 0", f, (long long)st.st_size);
 	if (f >= 0)
 		close(f);
+	ok &= CHECK(!getcwd(cwd, 1) && errno == ERANGE, "getcwd() into 1 byte: expected ERANGE");
 	if (strchr(path, '/') == strrchr(path, '/') && path[0] == '/' && getcwd(cwd, sizeof(cwd)) &&
 	    !strcmp(cwd, "/")) {
 		f = open(path + 1, O_RDONLY);
