@@ -33,8 +33,7 @@ void inode_io_list_del(struct address_space *mapping)
 	list_del_init(&mapping->i_io_list);
 }
 
-/* Linux's wb_wakeup_delayed(): the flusher runs in one writeback interval. */
-static void wb_wakeup_delayed(struct bdi_writeback *wb)
+void wb_wakeup_delayed(struct bdi_writeback *wb)
 {
 	if (dirty_writeback_interval && wb->wakeup_delayed)
 		wb->wakeup_delayed(wb, dirty_writeback_interval * NSEC_PER_CENTISEC);

@@ -19,20 +19,22 @@ unsigned long dirty_background_pages;
 unsigned int dirty_writeback_interval = DIRTY_WRITEBACK_CENTISECS;
 unsigned int dirty_expire_interval = DIRTY_EXPIRE_CENTISECS;
 
-int set_dirty_writeback_centisecs(unsigned long cs)
+static int set_centisecs(unsigned int *setting, unsigned long cs)
 {
 	if (cs > DIRTY_CENTISECS_MAX)
 		return -EINVAL;
-	dirty_writeback_interval = cs;
+	*setting = cs;
 	return 0;
+}
+
+int set_dirty_writeback_centisecs(unsigned long cs)
+{
+	return set_centisecs(&dirty_writeback_interval, cs);
 }
 
 int set_dirty_expire_centisecs(unsigned long cs)
 {
-	if (cs > DIRTY_CENTISECS_MAX)
-		return -EINVAL;
-	dirty_expire_interval = cs;
-	return 0;
+	return set_centisecs(&dirty_expire_interval, cs);
 }
 
 bool set_page_dirty(struct page *page)

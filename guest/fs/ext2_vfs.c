@@ -162,10 +162,24 @@ static bool opened_for_write(const struct ext2_inode_info *ei, int flags)
 	return EXT2_ISREG(ei->raw.i_mode) && (flags & O_ACCMODE) != O_RDONLY;
 }
 
+/* Linux's get_write_access() / put_write_access(): refused while the file runs. */
+static int get_write_access(struct ext2_inode_info *ei)
+{
+	if (ei->writecount < 0)
+		return -ETXTBSY;
+	ei->writecount++;
+	return 0;
+}
+
+static void put_write_access(struct ext2_inode_info *ei)
+{
+	ei->writecount--;
+}
+
 static void ext2_vfs_release(struct file *f)
 {
 	if (opened_for_write(file_ei(f), f->flags))
-		file_ei(f)->writecount--;
+		put_write_access(file_ei(f));
 	ext2_iput(file_ei(f));
 	kfree(f->inode);
 }
@@ -260,16 +274,16 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 	err = -EISDIR;
 	if (EXT2_ISDIR(ei->raw.i_mode) && (acc != O_RDONLY || (flags & O_TRUNC)))
 		goto out_iput;
-	/* Linux's get_write_access(), taken before anything that sleeps: no exec slips in. */
-	err = -ETXTBSY;
-	if ((writer || trunc) && ei->writecount < 0)
-		goto out_iput;
-	if (writer || trunc)
-		ei->writecount++;
+	/* Taken before anything that sleeps: no exec slips in between. */
+	if (writer || trunc) {
+		err = get_write_access(ei);
+		if (err)
+			goto out_iput;
+	}
 	if (trunc) {
 		err = ext2_setsize(ei, 0);
 		if (!writer)
-			ei->writecount--;	/* O_RDONLY: only for the truncation */
+			put_write_access(ei);	/* O_RDONLY: only for the truncation */
 		if (err)
 			goto out_put_write;
 	}
@@ -296,7 +310,7 @@ int ext2_vfs_open(const char *path, int flags, unsigned int mode, struct file **
 	return 0;
 out_put_write:
 	if (writer)
-		ei->writecount--;
+		put_write_access(ei);
 out_iput:
 	ext2_iput(ei);
 	return err;

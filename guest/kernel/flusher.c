@@ -74,9 +74,8 @@ int flusher_start(void)
 		return -ENOMEM;
 	/* Dirt from before the thread existed (mount) gets its wakeup now. */
 	for (i = 0; i < nr_flusher_wbs; i++)
-		if (wb_has_dirty_io(flusher_wbs[i]) && dirty_writeback_interval)
-			flusher_wakeup_delayed(flusher_wbs[i],
-					       dirty_writeback_interval * 10 * NSEC_PER_MSEC);
+		if (wb_has_dirty_io(flusher_wbs[i]))
+			wb_wakeup_delayed(flusher_wbs[i]);
 	return 0;
 }
 

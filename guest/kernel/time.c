@@ -162,13 +162,6 @@ static void sleep_until(u64 until)
 		schedule_timeout_ns(until - now);
 }
 
-static u64 deadline_after(u64 ns)
-{
-	u64 now = ktime_get_ns();
-
-	return now + ns < now ? UINT64_MAX : now + ns;
-}
-
 SYSCALL_DEFINE2(nanosleep, const struct timespec __user *, rqtp, struct timespec __user *, rmtp)
 {
 	u64 ns;
@@ -176,7 +169,7 @@ SYSCALL_DEFINE2(nanosleep, const struct timespec __user *, rqtp, struct timespec
 
 	if (err)
 		return err;
-	sleep_until(deadline_after(ns));
+	sleep_until(ktime_after_ns(ns));
 	return 0;
 }
 
@@ -205,6 +198,6 @@ SYSCALL_DEFINE4(clock_nanosleep, int, clock, int, flags, const struct timespec _
 	err = get_sleep_ns(rqtp, &ns);
 	if (err)
 		return err;
-	sleep_until(flags & TIMER_ABSTIME ? ns : deadline_after(ns));
+	sleep_until(flags & TIMER_ABSTIME ? ns : ktime_after_ns(ns));
 	return 0;
 }

@@ -21,6 +21,13 @@ u64 ktime_get_ns(void)
 	return tsc_to_ns(arch_rdtsc());
 }
 
+u64 ktime_after_ns(u64 ns)
+{
+	u64 now = ktime_get_ns();
+
+	return now + ns < now ? UINT64_MAX : now + ns;
+}
+
 bool timers_pending(void)
 {
 	return !list_empty(&timers);
@@ -123,7 +130,7 @@ static void sleeper_wake(struct timer_list *t)
 u64 schedule_timeout_ns(u64 ns)
 {
 	struct sleeper s = { .task = current };
-	u64 now = ktime_get_ns(), expires = now + ns < now ? UINT64_MAX : now + ns;
+	u64 now, expires = ktime_after_ns(ns);
 
 	BUG_ON(!irqs_disabled());
 	if (!ns)

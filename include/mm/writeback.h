@@ -50,6 +50,9 @@ void inode_io_list_del(struct address_space *mapping);
  * dirty_writeback_interval. Nothing if it is already listed or has no wb.
  */
 void __mark_inode_dirty(struct address_space *mapping);
+/* Linux's wb_wakeup_delayed(): ask for wb_workfn() in one dirty_writeback_interval (none
+ * when that is 0 or @wb has no wakeup). */
+void wb_wakeup_delayed(struct bdi_writeback *wb);
 /* @mapping may have lost its last dirty page: take it off the list if so. */
 void inode_clean_check(struct address_space *mapping);
 

@@ -21,6 +21,8 @@ struct timer_list {
 
 /* Nanoseconds since boot (the TSC at the device tree's rate). */
 u64 ktime_get_ns(void);
+/* ktime_get_ns() + @ns, saturated at UINT64_MAX (a deadline that never comes). */
+u64 ktime_after_ns(u64 ns);
 
 /* Set up @t to call @fn; it is not pending. Call before any other use of @t. */
 void timer_setup(struct timer_list *t, void (*fn)(struct timer_list *t));
