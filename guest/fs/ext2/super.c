@@ -323,7 +323,9 @@ int ext2_umount(struct ext2_sb_info *sbi)
 	list_for_each_entry(ei, &sbi->inodes, list) {
 		if (ei->count) {
 			sbi->closing = false;
-			return err ? err : -EBUSY;
+			if (err)
+				printk("ext2: umount: sync: error %d\n", err);
+			return -EBUSY;
 		}
 	}
 	if (!sbi->rdonly) {		/* Linux's ext2_put_super() */
